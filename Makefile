@@ -1,0 +1,57 @@
+# The two commands: `make run` and `make test`. Each sets itself up and is safe to run again.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements-installed
+PORT ?= 8000
+EMBEDDED := $(PY) -m marketplace.embedded run --
+
+.PHONY: run test venv lint format migrate worker clean-embedded browser
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Reinstall only when requirements.txt changed since the last install.
+$(STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: venv
+	@$(EMBEDDED) sh -c '\
+	  $(PY) manage.py migrate --noinput && \
+	  $(PY) manage.py seed_demo && \
+	  echo "" && echo "  Serving at http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)" && echo "" && \
+	  PORT=$(PORT) exec $(VENV)/bin/honcho --no-prefix -f Procfile.dev start'
+
+# Debian's Chromium drives the browser tests; install it when missing and the machine allows it.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests…"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing: install it (e.g. 'sudo apt-get install chromium') or set CHROMIUM_PATH; browser tests will fail."; \
+	  fi; \
+	fi
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: venv browser lint
+	@$(EMBEDDED) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+migrate: venv
+	@$(EMBEDDED) $(PY) manage.py migrate
+
+clean-embedded: venv
+	$(PY) -m marketplace.embedded stop
+	rm -rf .embedded

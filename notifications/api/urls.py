@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("notifications/", views.NotificationListApi.as_view(), name="notification-list"),
+    path("notifications/read/", views.NotificationMarkReadApi.as_view(), name="notification-mark-read"),
+]

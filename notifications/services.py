@@ -1,0 +1,252 @@
+"""Recording and delivering notifications.
+
+``notify`` is called inside the caller's transaction: the in-app notifications and the outbox
+rows commit or roll back with the change they announce, and delivery is enqueued only after
+commit. ``outbox_deliver`` sends one outbox row at most once.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import escape, linebreaks
+
+from . import events
+from .models import Notification, NotificationPreference, OutboxEmail
+
+logger = logging.getLogger(__name__)
+
+# Errors worth retrying: the mail server or the network, not a bug in our rendering.
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError, TimeoutError)
+
+
+def absolute_url(path: str) -> str:
+    if not path or path.startswith(("http://", "https://")):
+        return path
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _render_email(event: events.Event, context: dict) -> tuple[str, str, str]:
+    subject = render_to_string(f"{event.template}_subject.txt", context).strip().replace("\n", " ")
+    text = render_to_string(f"{event.template}.txt", context).strip() + "\n"
+    try:
+        html_body = render_to_string(f"{event.template}.html", context)
+    except TemplateDoesNotExist:
+        html_body = linebreaks(escape(text), autoescape=False)
+    html = render_to_string("notifications/email/base.html", {**context, "subject": subject, "body": html_body})
+    return subject, text, html
+
+
+def _email_opt_outs(event: events.Event, user_ids: list[int]) -> set[int]:
+    if not event.user_configurable or not user_ids:
+        return set()
+    rows = NotificationPreference.objects.filter(user_id__in=user_ids, event=event.name)
+    if event.email_by_default:
+        return {r.user_id for r in rows if not r.email}
+    opted_in = {r.user_id for r in rows if r.email}
+    return set(user_ids) - opted_in
+
+
+def notify(
+    *,
+    event: str,
+    recipients: Iterable,
+    key: str,
+    context: dict | None = None,
+    url: str = "",
+    summary: str = "",
+    in_app: bool = True,
+) -> list[int]:
+    """Record ``event`` for each recipient: an in-app notification and, unless they opted out,
+    an outbox email. ``key`` identifies the occurrence; recording the same key twice for a
+    recipient adds nothing. Returns the ids of the outbox rows created.
+    """
+    spec = events.get(event)
+    recipients = [r for r in recipients if r is not None and r.is_active and r.anonymised_at is None]
+    if not recipients:
+        return []
+    context = dict(context or {})
+    context.setdefault("url", absolute_url(url))
+    context.setdefault("site_name", settings.SITE_NAME)
+    context.setdefault("site_url", settings.SITE_URL)
+
+    opted_out = _email_opt_outs(spec, [r.pk for r in recipients])
+    notifications, emails = [], []
+    for recipient in recipients:
+        subject, text, html = _render_email(spec, {**context, "recipient": recipient})
+        if in_app:
+            notifications.append(
+                Notification(
+                    recipient=recipient,
+                    event=event,
+                    key=key,
+                    title=subject[:200],
+                    body=summary,
+                    url=url,
+                )
+            )
+        if recipient.pk not in opted_out and recipient.email:
+            emails.append(
+                OutboxEmail(
+                    recipient=recipient,
+                    to_email=recipient.email,
+                    event=event,
+                    key=key,
+                    subject=subject,
+                    body_text=text,
+                    body_html=html,
+                )
+            )
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    return _enqueue(emails)
+
+
+def email_enqueue(
+    *,
+    to_email: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    key: str,
+    event: str = events.ACCOUNT_EMAIL.name,
+    recipient=None,
+) -> list[int]:
+    """Queue one already-rendered email (allauth's account emails come this way)."""
+    return _enqueue(
+        [
+            OutboxEmail(
+                recipient=recipient,
+                to_email=to_email,
+                event=event,
+                key=key,
+                subject=subject,
+                body_text=body_text,
+                body_html=body_html,
+            )
+        ]
+    )
+
+
+def _enqueue(emails: list[OutboxEmail]) -> list[int]:
+    if not emails:
+        return []
+    OutboxEmail.objects.bulk_create(emails, ignore_conflicts=True)
+    # With ignore_conflicts PostgreSQL does not return ids; read back the rows still pending.
+    keys = {e.key for e in emails}
+    addresses = {e.to_email for e in emails}
+    ids = list(
+        OutboxEmail.objects.filter(key__in=keys, to_email__in=addresses, status=OutboxEmail.Status.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+    if ids:
+        from .tasks import deliver_emails_task
+
+        transaction.on_commit(lambda: _send_to_broker(deliver_emails_task, ids))
+    return ids
+
+
+def _send_to_broker(task, ids: list[int]) -> None:
+    # The rows are committed; if the broker is down, the periodic sweep delivers them later.
+    try:
+        for start in range(0, len(ids), 100):
+            task.delay(ids[start : start + 100])
+    except Exception:  # broker unreachable: the outbox keeps the email, the sweep sends it
+        logger.warning("Broker unavailable; %d email(s) left for the outbox sweep", len(ids), exc_info=True)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    sent: bool
+    retry_in: int | None = None
+
+
+def outbox_deliver(*, outbox_id: int) -> Delivery:
+    """Send one pending outbox email at most once.
+
+    The row is locked for the whole send: a second task for the same row skips it, and a worker
+    that dies mid-send rolls the claim back, so the row stays pending for the redelivered task
+    or the sweep. Transient errors are counted and backed off; after the last attempt the row
+    is marked failed for the operations page.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        row = (
+            OutboxEmail.objects.select_for_update(skip_locked=True, no_key=True)
+            .filter(pk=outbox_id, status=OutboxEmail.Status.PENDING)
+            .first()
+        )
+        if row is None:
+            return Delivery(sent=False)
+        if row.recipient_id is not None and not _recipient_still_wants(row):
+            row.status = OutboxEmail.Status.SKIPPED
+            row.save(update_fields=["status"])
+            return Delivery(sent=False)
+        message = EmailMultiAlternatives(
+            subject=row.subject,
+            body=row.body_text,
+            to=[row.to_email],
+            headers={"X-Notification-Key": row.key},
+        )
+        if row.body_html:
+            message.attach_alternative(row.body_html, "text/html")
+        row.attempts += 1
+        try:
+            message.send()
+        except TRANSIENT_ERRORS as exc:
+            row.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
+            if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                row.status = OutboxEmail.Status.FAILED
+                row.save(update_fields=["attempts", "last_error", "status"])
+                logger.error("Email %s failed permanently: %s", row.pk, row.last_error)
+                return Delivery(sent=False)
+            backoff = min(30 * 2 ** (row.attempts - 1), 3600)
+            row.next_attempt_at = now + timedelta(seconds=backoff)
+            row.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            return Delivery(sent=False, retry_in=backoff)
+        row.status = OutboxEmail.Status.SENT
+        row.sent_at = timezone.now()
+        row.save(update_fields=["attempts", "status", "sent_at"])
+        return Delivery(sent=True)
+
+
+def _recipient_still_wants(row: OutboxEmail) -> bool:
+    recipient = row.recipient
+    return recipient is not None and recipient.is_active and recipient.anonymised_at is None
+
+
+def outbox_due_ids(*, limit: int) -> list[int]:
+    """Pending emails the normal path missed: older than the grace period and not backing off."""
+    now = timezone.now()
+    return list(
+        OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING, created_at__lte=now - settings.OUTBOX_SWEEP_GRACE)
+        .exclude(next_attempt_at__gt=now)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.for_user(user).unread()
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
+
+
+def preferences_set(*, user, email_events: set[str]) -> None:
+    """Store which configurable events the user wants by email."""
+    with transaction.atomic():
+        for event in events.configurable():
+            NotificationPreference.objects.update_or_create(
+                user=user, event=event.name, defaults={"email": event.name in email_events}
+            )
