@@ -6,6 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from . import views
 
 api_v1 = [
+    path("", include("accounts.api.urls")),
+    path("", include("listings.api.urls")),
+    path("", include("applications.api.urls")),
     path("", include("notifications.api.urls")),
 ]
 
@@ -16,6 +19,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("listings/", include("listings.urls")),
+    path("", include("applications.urls")),
+    path("careers/", include("reports.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
