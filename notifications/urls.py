@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/open/", views.notification_open, name="open"),
     path("read-all/", views.notification_mark_all_read, name="mark_all_read"),
     path("preferences/", views.preferences, name="preferences"),
+    path("operations/", views.operations, name="operations"),
 ]

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -49,3 +50,9 @@ def preferences(request):
         messages.success(request, "Your email preferences are saved.")
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})
+
+
+@staff_member_required
+def operations(request):
+    """Site staff: outbox backlog, failed deliveries with their error, periodic task runs."""
+    return render(request, "notifications/operations.html", selectors.operations_overview())
