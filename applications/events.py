@@ -9,4 +9,9 @@ register(
         "An applicant withdraws, accepts or declines (employers)",
         "applications/email/student_responded",
     ),
+    Event(
+        "application.untouched_nudge",
+        "Applicants have waited a week without an answer (employers)",
+        "applications/email/untouched_nudge",
+    ),
 )
