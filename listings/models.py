@@ -126,6 +126,11 @@ class Listing(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     search_vector = SearchVectorField(null=True, editable=False)
+    # Maintained by the listing services: "<time zone>|HH:MM|HH:MM", so the time-zone overlap filter
+    # can evaluate each distinct working day once (in Python, DST-aware) and filter with IN.
+    work_window = models.CharField(max_length=80, blank=True, editable=False)
+    # Pay normalised to an hourly figure (in the listing's currency) for the "pay" sort; 0 when unpaid.
+    hourly_pay = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True, editable=False)
 
     objects = ListingQuerySet.as_manager()
 
@@ -136,6 +141,13 @@ class Listing(models.Model):
             models.Index(fields=["status", "application_deadline"], name="listing_status_deadline"),
             models.Index(fields=["status", "expires_at"], name="listing_status_expires"),
             models.Index(fields=["organization", "status"], name="listing_org_status"),
+            GinIndex(fields=["skill_names"], name="listing_skill_names_gin"),
+            GinIndex(fields=["eligible_countries"], name="listing_countries_gin"),
+            models.Index(
+                fields=["work_window"],
+                condition=Q(status="published", hidden_for_review=False),
+                name="listing_visible_work_window",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -162,6 +174,18 @@ class Listing(models.Model):
         ):
             return (self.compensation_amount / self.estimated_total_hours).quantize(Decimal("0.01"))
         return None
+
+
+class SearchTerm(models.Model):
+    """A word seen in a listing title or skill: the dictionary of the typo-tolerant search fallback.
+
+    Maintained by the listing services (words are only added; a stale word finds nothing).
+    """
+
+    word = models.CharField(max_length=60, unique=True)
+
+    def __str__(self):
+        return self.word
 
 
 class ScreeningQuestion(models.Model):

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("listings/", views.ListingListApi.as_view(), name="listing-list"),
+    path("listings/<int:pk>/", views.ListingDetailApi.as_view(), name="listing-detail"),
+]

@@ -1,0 +1,91 @@
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from listings import selectors
+from listings.forms import SearchForm
+from listings.permissions import can_view_listing
+from listings.search import Params, search_listings, viewer_for
+from listings.timezones import overlap_hours, viewer_today
+
+from .serializers import ListingDetailOutput, ListingSearchOutput
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter("q", str, description="Full-text query (websearch syntax); typo-tolerant fallback"),
+    OpenApiParameter("kind", str, many=True, enum=["internship", "micro"]),
+    OpenApiParameter("field", str, many=True, description="Field of work, e.g. software_development"),
+    OpenApiParameter("compensation", str, many=True, enum=["paid", "unpaid", "fixed_fee"]),
+    OpenApiParameter("hours", str, many=True, enum=["lte10", "11-20", "21-30", "gt30"]),
+    OpenApiParameter("duration", str, many=True, enum=["lte14", "15-42", "43-90", "gt90"]),
+    OpenApiParameter("country", str, many=True, description="ISO country code the applicant is in, or worldwide"),
+    OpenApiParameter("skill", str, many=True, description="Skill name (all given skills required)"),
+    OpenApiParameter("posted", str, enum=["1", "7", "30"], description="Posted within this many days"),
+    OpenApiParameter(
+        "overlap", str, enum=["1", "2", "4", "6"], description="Minimum hours of overlap with the viewer's 9:00–18:00"
+    ),
+    OpenApiParameter("sort", str, enum=["relevance", "newest", "deadline", "pay"]),
+    OpenApiParameter("page", int),
+]
+
+
+class ListingListApi(APIView):
+    """Search published listings: the same search, filters and facets as the browse page."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="listings_search",
+        parameters=SEARCH_PARAMETERS,
+        responses={200: ListingSearchOutput, 400: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        form = SearchForm(request.query_params)
+        if not form.is_valid():
+            return Response({"errors": form.errors.get_json_data()}, status=400)
+        params = Params.from_cleaned(form.cleaned_data)
+        result = search_listings(params, viewer=viewer_for(request))
+
+        def page_url(number):
+            query = request.query_params.copy()
+            query["page"] = number
+            return request.build_absolute_uri(request.path) + "?" + query.urlencode()
+
+        data = {
+            "count": result.total,
+            "page": result.page,
+            "num_pages": result.num_pages,
+            "next": page_url(result.page + 1) if result.has_next else None,
+            "previous": page_url(result.page - 1) if result.has_previous else None,
+            "suggestion": result.suggestion,
+            "facets": {name: [vars(v) for v in values] for name, values in result.facets.items()},
+            "results": result.listings,
+        }
+        return Response(ListingSearchOutput(data).data)
+
+
+class ListingDetailApi(APIView):
+    """One listing, as its public page shows it (404 when the viewer may not see it)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="listings_retrieve", responses={200: ListingDetailOutput})
+    def get(self, request, pk: int):
+        from django.utils import timezone
+
+        listing = selectors.listing_for_detail(pk=pk)
+        viewer = viewer_for(request)
+        if listing is None or not can_view_listing(
+            request.user, listing, blocked_organization_ids=selectors.blocked_organization_ids(viewer)
+        ):
+            raise Http404
+        listing.overlap = overlap_hours(
+            listing_tz=listing.time_zone,
+            work_start=listing.work_start,
+            work_end=listing.work_end,
+            viewer_tz=viewer.time_zone,
+            on=viewer_today(viewer.time_zone, timezone.now()),
+        )
+        return Response(ListingDetailOutput(listing).data)

@@ -1,0 +1,54 @@
+"""Who may do what to listings. Every view and API endpoint asks these functions."""
+
+from __future__ import annotations
+
+from accounts.models import Organization
+
+from .models import Listing
+
+
+def organization_of(user) -> Organization | None:
+    """The organization an employer belongs to (one per employer), or None."""
+    if not getattr(user, "is_authenticated", False) or not user.is_employer:
+        return None
+    membership = getattr(user, "membership", None)
+    return membership.organization if membership is not None else None
+
+
+def can_manage_listings(user) -> bool:
+    """May open the dashboard and create listings: an employer with an organization."""
+    return organization_of(user) is not None
+
+
+def can_manage_listing(user, listing: Listing) -> bool:
+    """Every member of the listing's organization, and nobody else."""
+    if not getattr(user, "is_authenticated", False) or not user.is_employer:
+        return False
+    membership = getattr(user, "membership", None)
+    return membership is not None and membership.organization_id == listing.organization_id
+
+
+def can_moderate(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_site_staff)
+
+
+def can_view_listing(user, listing: Listing, *, blocked_organization_ids: frozenset[int] = frozenset()) -> bool:
+    """The public sees published, unhidden listings (and ended ones, which applicants may still
+    open); members and staff see everything of theirs. A student never sees an organization their
+    institution blocked."""
+    if can_manage_listing(user, listing) or can_moderate(user):
+        return True
+    if listing.organization_id in blocked_organization_ids:
+        return False
+    if listing.hidden_for_review:
+        return False
+    return listing.status in (Listing.Status.PUBLISHED, Listing.Status.CLOSED, Listing.Status.EXPIRED)
+
+
+def can_report_listing(user, listing: Listing) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and not can_manage_listing(user, listing)
+
+
+def can_save_listings(user) -> bool:
+    """Saved listings and saved searches are the students' tools."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_student)

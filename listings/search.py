@@ -1,0 +1,401 @@
+"""Browse and search: full-text search with a typo-tolerant fallback, facets with counts, the
+time-zone overlap filter, sorting and pagination. Used by the browse page and the API alike.
+
+Queries per search (constant whatever the number of listings): one for the scalar facets (whose
+``kind`` counts also give the total), one for the array facets (countries, skills), one for the
+page of results. The overlap filter adds one (the distinct working days), the typo fallback
+(only when full text finds nothing) one or two.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from datetime import datetime, timedelta
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import StudentProfile
+
+from .models import Field, Listing, SearchTerm
+from .timezones import overlap_hours, parse_work_window, valid_zone, viewer_today
+
+PAGE_SIZE = 20
+CONFIG = "english"
+
+HOURS_BUCKETS = {
+    "lte10": ("Up to 10 h", Q(hours_per_week__lte=10)),
+    "11-20": ("11–20 h", Q(hours_per_week__gte=11, hours_per_week__lte=20)),
+    "21-30": ("21–30 h", Q(hours_per_week__gte=21, hours_per_week__lte=30)),
+    "gt30": ("More than 30 h", Q(hours_per_week__gt=30)),
+}
+DURATION_BUCKETS = {
+    "lte14": ("Up to 2 weeks", Q(duration_days__lte=14)),
+    "15-42": ("2–6 weeks", Q(duration_days__gte=15, duration_days__lte=42)),
+    "43-90": ("6 weeks to 3 months", Q(duration_days__gte=43, duration_days__lte=90)),
+    "gt90": ("More than 3 months", Q(duration_days__gt=90)),
+}
+POSTED_WITHIN = {"1": "Last 24 hours", "7": "Last 7 days", "30": "Last 30 days"}
+SORTS = {"relevance": "Relevance", "newest": "Newest", "deadline": "Deadline soonest", "pay": "Highest pay"}
+OVERLAP_CHOICES = {"1": "At least 1 h", "2": "At least 2 h", "4": "At least 4 h", "6": "At least 6 h"}
+WORLDWIDE = "worldwide"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: decides hidden organizations and the time zone of the overlap."""
+
+    user: object = None
+    time_zone: str = "UTC"
+    institution_id: int | None = None
+    time_zone_from: str = "default"  # profile, browser, default
+
+
+def viewer_for(request) -> Viewer:
+    """The viewer's time zone from their profile, else the ``tz`` cookie set by site.js, else UTC."""
+    user = getattr(request, "user", None)
+    cookie_tz = valid_zone(request.COOKIES.get("tz"))
+    if user is not None and user.is_authenticated and user.is_student:
+        profile = StudentProfile.objects.filter(user=user).values("time_zone", "institution_id").first()
+        if profile:
+            return Viewer(
+                user=user,
+                time_zone=profile["time_zone"],
+                institution_id=profile["institution_id"],
+                time_zone_from="profile",
+            )
+    if cookie_tz:
+        return Viewer(user=user, time_zone=cookie_tz, time_zone_from="browser")
+    return Viewer(user=user)
+
+
+@dataclass
+class Params:
+    q: str = ""
+    kind: list[str] = dc_field(default_factory=list)
+    field: list[str] = dc_field(default_factory=list)
+    compensation: list[str] = dc_field(default_factory=list)
+    hours: list[str] = dc_field(default_factory=list)
+    duration: list[str] = dc_field(default_factory=list)
+    country: list[str] = dc_field(default_factory=list)
+    skill: list[str] = dc_field(default_factory=list)
+    posted: str = ""
+    overlap: str = ""
+    sort: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_cleaned(cls, data: dict) -> Params:
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__ and v not in (None,)})
+
+
+def visible_listings(viewer: Viewer) -> QuerySet[Listing]:
+    """Published, unhidden listings, minus organizations the viewer's institution blocked."""
+    qs = Listing.objects.visible()
+    if viewer.institution_id:
+        from reports.models import EmployerApproval
+
+        blocked = EmployerApproval.objects.filter(
+            institution_id=viewer.institution_id, decision=EmployerApproval.Decision.BLOCKED
+        ).values("organization_id")
+        qs = qs.exclude(organization_id__in=blocked)
+    return qs
+
+
+def _any(values, build) -> Q:
+    q = Q()
+    for value in values:
+        q |= build(value)
+    return q
+
+
+def filter_q(params: Params, *, viewer: Viewer, now: datetime, windows: list[str] | None) -> Q:
+    """Every filter except the full-text query, as one Q (within a facet: any of; across: all of)."""
+    q = Q()
+    if params.kind:
+        q &= Q(kind__in=params.kind)
+    if params.field:
+        q &= Q(field__in=params.field)
+    if params.compensation:
+        q &= Q(compensation_type__in=params.compensation)
+    if params.hours:
+        q &= _any(params.hours, lambda k: HOURS_BUCKETS[k][1])
+    if params.duration:
+        q &= _any(params.duration, lambda k: DURATION_BUCKETS[k][1])
+    if params.country:
+        codes = [c for c in params.country if c != WORLDWIDE]
+        # A worldwide listing is open to every country.
+        q &= Q(eligible_countries=[]) | Q(eligible_countries__overlap=codes) if codes else Q(eligible_countries=[])
+    if params.skill:
+        q &= Q(skill_names__contains=params.skill)
+    if params.posted:
+        q &= Q(published_at__gte=now - timedelta(days=int(params.posted)))
+    if windows is not None:
+        q &= Q(work_window__in=windows)
+    return q
+
+
+def matching_windows(base: QuerySet, *, viewer: Viewer, minimum: float, now: datetime) -> list[str]:
+    """The distinct working days among visible listings whose overlap with the viewer's day today
+    is at least ``minimum`` hours. One query; the arithmetic is the same Python as the badge."""
+    today = viewer_today(viewer.time_zone, now)
+    keep = []
+    for key in base.order_by().values_list("work_window", flat=True).distinct():
+        parsed = parse_work_window(key)
+        if parsed is None:
+            continue
+        tz, start, end = parsed
+        hours = overlap_hours(listing_tz=tz, work_start=start, work_end=end, viewer_tz=viewer.time_zone, on=today)
+        if hours >= minimum:
+            keep.append(key)
+    return keep
+
+
+# --- typo fallback ----------------------------------------------------------------------------
+
+_trigram: dict[str, bool] = {}
+
+
+def trigram_available() -> bool:
+    """Whether pg_trgm is installed in this database (the embedded server does not ship it)."""
+    name = connection.settings_dict["NAME"]
+    if name not in _trigram:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+            _trigram[name] = cursor.fetchone() is not None
+    return _trigram[name]
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau–Levenshtein (optimal string alignment) distance, giving up past ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _allowed_typos(word: str) -> int:
+    return 1 if len(word) <= 5 else 2
+
+
+def corrections(words: list[str], *, use_trigram: bool | None = None) -> dict[str, list[str]]:
+    """Dictionary words within a small edit distance of each query word, closest first.
+
+    With pg_trgm, trigram similarity picks the candidates in SQL; without it, candidates are the
+    dictionary words of a similar length sharing the first or the last letter. Either way the
+    edit distance decides. One query.
+    """
+    words = [w for w in words if len(w) >= 3][:6]
+    if not words:
+        return {}
+    if use_trigram is None:
+        use_trigram = trigram_available()
+    if use_trigram:
+        sql = (
+            "SELECT q.w, t.word FROM unnest(%s::text[]) AS q(w) CROSS JOIN LATERAL ("
+            " SELECT word FROM listings_searchterm WHERE similarity(word, q.w) > 0.2"
+            " ORDER BY similarity(word, q.w) DESC LIMIT 10) t"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [words])
+            pairs = cursor.fetchall()
+    else:
+        shortest, longest = min(len(w) for w in words) - 2, max(len(w) for w in words) + 2
+        ends = {w[0] for w in words} | {w[-1] for w in words}
+        candidates = SearchTerm.objects.filter(
+            Q(word__regex=f"^[{''.join(sorted(ends))}]") | Q(word__regex=f"[{''.join(sorted(ends))}]$"),
+            word__length__gte=shortest,
+            word__length__lte=longest,
+        ).values_list("word", flat=True)
+        pairs = [(w, c) for c in candidates for w in words if c[0] == w[0] or c[-1] == w[-1]]
+    found: dict[str, list[tuple[int, str]]] = {}
+    for word, candidate in pairs:
+        distance = edit_distance(word, candidate, _allowed_typos(word))
+        if distance <= _allowed_typos(word):
+            found.setdefault(word, []).append((distance, candidate))
+    return {w: [c for _, c in sorted(found[w])[:3]] for w in words if w in found}
+
+
+def fallback_query(q: str, *, use_trigram: bool | None = None) -> tuple[SearchQuery | None, str]:
+    """A tsquery of the corrected words (each word: any of its corrections) and a "did you
+    mean" text, or (None, "") when nothing is close."""
+    words = re.findall(r"[a-z0-9]+", q.lower())
+    fixed = corrections(words, use_trigram=use_trigram)
+    if not fixed:
+        return None, ""
+    # Dictionary words are [a-z0-9] only, so they are safe inside a raw tsquery.
+    raw = " & ".join("(" + " | ".join(f"'{c}'" for c in fixed[w]) + ")" for w in words if w in fixed)
+    suggestion = " ".join(fixed[w][0] if w in fixed else w for w in words)
+    return SearchQuery(raw, search_type="raw", config=CONFIG), suggestion
+
+
+# --- the search ---------------------------------------------------------------------------------
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResult:
+    listings: list[Listing]
+    total: int
+    page: int
+    num_pages: int
+    facets: dict[str, list[FacetValue]]
+    suggestion: str = ""
+    used_fallback: bool = False
+    viewer: Viewer = dc_field(default_factory=Viewer)
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def _scalar_facets(qs: QuerySet, now: datetime) -> dict[str, int]:
+    aggregates = {f"kind:{v}": Count("pk", filter=Q(kind=v)) for v in Listing.Kind.values}
+    aggregates |= {f"field:{v}": Count("pk", filter=Q(field=v)) for v in Field.values}
+    aggregates |= {f"compensation:{v}": Count("pk", filter=Q(compensation_type=v)) for v in Listing.Compensation.values}
+    aggregates |= {f"hours:{k}": Count("pk", filter=q) for k, (_, q) in HOURS_BUCKETS.items()}
+    aggregates |= {f"duration:{k}": Count("pk", filter=q) for k, (_, q) in DURATION_BUCKETS.items()}
+    aggregates |= {
+        f"posted:{k}": Count("pk", filter=Q(published_at__gte=now - timedelta(days=int(k)))) for k in POSTED_WITHIN
+    }
+    aggregates[f"country:{WORLDWIDE}"] = Count("pk", filter=Q(eligible_countries=[]))
+    # Aggregate aliases may not contain ':' in SQL; map them.
+    aliases = {f"f{i}": name for i, name in enumerate(aggregates)}
+    row = qs.order_by().aggregate(**{alias: aggregates[name] for alias, name in aliases.items()})
+    return {aliases[a]: n for a, n in row.items()}
+
+
+def _array_facets(qs: QuerySet) -> dict[str, list[tuple[str, int]]]:
+    inner, params = qs.order_by().values("eligible_countries", "skill_names").query.sql_with_params()
+    sql = (
+        f"WITH s AS MATERIALIZED ({inner}) "  # noqa: S608 (inner is the ORM's own SQL, values are params)
+        "(SELECT 'country', x, count(*) FROM s, unnest(s.eligible_countries) x GROUP BY x) "
+        "UNION ALL (SELECT 'skill', x, count(*) FROM s, unnest(s.skill_names) x GROUP BY x)"
+    )
+    out: dict[str, list[tuple[str, int]]] = {"country": [], "skill": []}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for facet, value, count in cursor.fetchall():
+            out[facet].append((value, count))
+    for values in out.values():
+        values.sort(key=lambda vc: (-vc[1], vc[0]))
+    return out
+
+
+def _facets(scalar: dict[str, int], arrays: dict, params: Params) -> dict[str, list[FacetValue]]:
+    def make(name, choices, selected):
+        return [FacetValue(v, label, scalar.get(f"{name}:{v}", 0), v in selected) for v, label in choices]
+
+    countries = [(WORLDWIDE, "Worldwide (any country)")] + [(c, c) for c, _ in arrays["country"][:30]]
+    counts = {f"country:{c}": n for c, n in arrays["country"]}
+    # A country's count includes the worldwide listings open to it.
+    worldwide = scalar.get(f"country:{WORLDWIDE}", 0)
+    country_values = [
+        FacetValue(
+            v, label, worldwide if v == WORLDWIDE else counts.get(f"country:{v}", 0) + worldwide, v in params.country
+        )
+        for v, label in countries
+    ]
+    for c in params.country:
+        if c not in dict(countries):
+            country_values.append(FacetValue(c, c, counts.get(f"country:{c}", 0) + worldwide, True))
+    top_skills = arrays["skill"][:20]
+    skill_values = [FacetValue(s, s, n, s in params.skill) for s, n in top_skills]
+    for s in params.skill:
+        if s not in dict(top_skills):
+            skill_values.append(FacetValue(s, s, 0, True))
+    return {
+        "kind": make("kind", Listing.Kind.choices, params.kind),
+        "field": make("field", Field.choices, params.field),
+        "compensation": make("compensation", Listing.Compensation.choices, params.compensation),
+        "hours": make("hours", [(k, v[0]) for k, v in HOURS_BUCKETS.items()], params.hours),
+        "duration": make("duration", [(k, v[0]) for k, v in DURATION_BUCKETS.items()], params.duration),
+        "country": country_values,
+        "skill": skill_values,
+        "posted": make("posted", list(POSTED_WITHIN.items()), [params.posted]),
+    }
+
+
+def search_listings(params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZE) -> SearchResult:
+    """Run a search. Facet counts are those of the current result set."""
+    now = timezone.now()
+    base = visible_listings(viewer)
+    windows = None
+    if params.overlap:
+        windows = matching_windows(base, viewer=viewer, minimum=float(params.overlap), now=now)
+    filtered = base.filter(filter_q(params, viewer=viewer, now=now, windows=windows))
+
+    query, suggestion, used_fallback = None, "", False
+    if params.q:
+        query = SearchQuery(params.q, search_type="websearch", config=CONFIG)
+    matched = filtered.filter(search_vector=query) if query is not None else filtered
+    scalar = _scalar_facets(matched, now)
+    total = sum(scalar.get(f"kind:{k}", 0) for k in Listing.Kind.values)
+    if total == 0 and params.q:
+        fallback, suggestion = fallback_query(params.q)
+        if fallback is not None:
+            query, used_fallback = fallback, True
+            matched = filtered.filter(search_vector=query)
+            scalar = _scalar_facets(matched, now)
+            total = sum(scalar.get(f"kind:{k}", 0) for k in Listing.Kind.values)
+    arrays = _array_facets(matched) if total else {"country": [], "skill": []}
+
+    num_pages = max(1, -(-total // page_size))
+    page = min(max(1, params.page), num_pages)
+    sort = params.sort or ("relevance" if query is not None else "newest")
+    rows = matched.select_related("organization").defer("search_vector", "description")
+    if sort == "relevance" and query is not None:
+        rows = rows.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "-published_at", "-pk")
+    elif sort == "deadline":
+        rows = rows.order_by(F("application_deadline").asc(nulls_last=True), "-published_at", "-pk")
+    elif sort == "pay":
+        rows = rows.order_by(F("hourly_pay").desc(nulls_last=True), "-published_at", "-pk")
+    else:
+        rows = rows.order_by("-published_at", "-pk")
+    listings = list(rows[(page - 1) * page_size : page * page_size]) if total else []
+
+    today = viewer_today(viewer.time_zone, now)
+    for listing in listings:
+        listing.overlap = overlap_hours(
+            listing_tz=listing.time_zone,
+            work_start=listing.work_start,
+            work_end=listing.work_end,
+            viewer_tz=viewer.time_zone,
+            on=today,
+        )
+    return SearchResult(
+        listings=listings,
+        total=total,
+        page=page,
+        num_pages=num_pages,
+        facets=_facets(scalar, arrays, params) if total or params.q else _facets(scalar, arrays, params),
+        suggestion=suggestion if used_fallback else "",
+        used_fallback=used_fallback,
+        viewer=viewer,
+    )

@@ -1,0 +1,104 @@
+"""Reads for the listing pages (search itself lives in ``listings.search``)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accounts.models import Organization
+
+from .models import Listing, ListingReport, SavedListing, SavedSearch, ScreeningQuestion
+from .search import Viewer, visible_listings
+
+
+def dashboard_listings(*, organization: Organization) -> list[Listing]:
+    """The organization's listings with ``applicant_counts`` ({status: n}) and ``applicant_total``.
+
+    Two queries whatever the number of listings: the listings, then one aggregate over
+    applications (read-only use of the applications app's model).
+    """
+    from applications.models import Application
+
+    listings = list(Listing.objects.of(organization).defer("search_vector").order_by("-created_at", "-pk"))
+    counts: dict[int, dict[str, int]] = {}
+    rows = (
+        Application.objects.filter(listing__organization=organization)
+        .values("listing_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts.setdefault(row["listing_id"], {})[row["status"]] = row["n"]
+    for listing in listings:
+        listing.applicant_counts = counts.get(listing.pk, {})
+        listing.applicant_total = sum(listing.applicant_counts.values())
+    return listings
+
+
+def listing_for_detail(*, pk: int) -> Listing | None:
+    return (
+        Listing.objects.select_related("organization")
+        .prefetch_related(Prefetch("questions", queryset=ScreeningQuestion.objects.order_by("position", "pk")))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def blocked_organization_ids(viewer: Viewer) -> frozenset[int]:
+    if not viewer.institution_id:
+        return frozenset()
+    from reports.models import EmployerApproval
+
+    return frozenset(
+        EmployerApproval.objects.filter(
+            institution_id=viewer.institution_id, decision=EmployerApproval.Decision.BLOCKED
+        ).values_list("organization_id", flat=True)
+    )
+
+
+def saved_listing_ids(*, user, listing_ids: list[int]) -> set[int]:
+    if not getattr(user, "is_authenticated", False) or not user.is_student or not listing_ids:
+        return set()
+    return set(SavedListing.objects.filter(user=user, listing_id__in=listing_ids).values_list("listing_id", flat=True))
+
+
+def saved_listings(*, user, viewer: Viewer) -> QuerySet[SavedListing]:
+    """A student's saved listings that they may still see."""
+    visible = visible_listings(viewer).values("pk")
+    return (
+        SavedListing.objects.filter(user=user)
+        .filter(Q(listing_id__in=visible) | Q(listing__status__in=[Listing.Status.CLOSED, Listing.Status.EXPIRED]))
+        .select_related("listing__organization")
+        .order_by("-created_at")
+    )
+
+
+def saved_searches(*, user) -> QuerySet[SavedSearch]:
+    return SavedSearch.objects.filter(user=user).order_by("-created_at")
+
+
+def moderation_queue() -> tuple[list[Listing], list[Listing]]:
+    """Listings waiting for review, and listings with open reports (with their reports)."""
+    pending = list(
+        Listing.objects.filter(status=Listing.Status.PENDING_REVIEW)
+        .select_related("organization")
+        .defer("search_vector")
+        .order_by("updated_at", "pk")
+    )
+    reported = list(
+        Listing.objects.filter(reports__status=ListingReport.Status.OPEN)
+        .annotate(open_reports=Count("reports", filter=Q(reports__status=ListingReport.Status.OPEN)))
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=ListingReport.objects.filter(status=ListingReport.Status.OPEN)
+                .select_related("reporter")
+                .order_by("created_at"),
+                to_attr="open_report_list",
+            )
+        )
+        .defer("search_vector")
+        .order_by("-hidden_for_review", "-open_reports", "pk")
+        .distinct()
+    )
+    return pending, reported
