@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from accounts.models import StudentProfile
@@ -217,11 +218,14 @@ def corrections(words: list[str], *, use_trigram: bool | None = None) -> dict[st
     else:
         shortest, longest = min(len(w) for w in words) - 2, max(len(w) for w in words) + 2
         ends = {w[0] for w in words} | {w[-1] for w in words}
-        candidates = SearchTerm.objects.filter(
-            Q(word__regex=f"^[{''.join(sorted(ends))}]") | Q(word__regex=f"[{''.join(sorted(ends))}]$"),
-            word__length__gte=shortest,
-            word__length__lte=longest,
-        ).values_list("word", flat=True)
+        letters = "".join(sorted(ends))
+        candidates = (
+            SearchTerm.objects.annotate(size=Length("word"))
+            .filter(
+                Q(word__regex=f"^[{letters}]") | Q(word__regex=f"[{letters}]$"), size__gte=shortest, size__lte=longest
+            )
+            .values_list("word", flat=True)
+        )
         pairs = [(w, c) for c in candidates for w in words if c[0] == w[0] or c[-1] == w[-1]]
     found: dict[str, list[tuple[int, str]]] = {}
     for word, candidate in pairs:

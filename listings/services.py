@@ -82,13 +82,20 @@ def _expires_at(listing: Listing, now):
 
 
 def listing_transition(
-    *, listing_ids: list[int], to_status: str, actor=None, reason: str = "", strict: bool = True
+    *,
+    listing_ids: list[int],
+    to_status: str,
+    actor=None,
+    reason: str = "",
+    strict: bool = True,
+    from_statuses: tuple[str, ...] | None = None,
 ) -> list[Listing]:
     """Move listings to ``to_status`` where the transition table allows it.
 
     Locks the rows in primary-key order (``SELECT … FOR NO KEY UPDATE``), re-checks each status
     under the lock, saves with ``update_fields``, writes one :class:`ListingStatusChange` per row
-    and notifies the organizations' members. With ``strict`` a disallowed move raises
+    and notifies the organizations' members. ``from_statuses`` narrows the table for one action
+    (staff approve only what is pending, not drafts). With ``strict`` a disallowed move raises
     :class:`TransitionError`; without it (set-based jobs such as expiry) such rows are skipped.
     Returns the listings that moved.
     """
@@ -103,7 +110,7 @@ def listing_transition(
         moved: list[Listing] = []
         changes: list[ListingStatusChange] = []
         for row in rows:
-            if (row.status, to_status) not in TRANSITIONS:
+            if (row.status, to_status) not in TRANSITIONS or (from_statuses and row.status not in from_statuses):
                 if strict:
                     raise TransitionError(
                         f"A listing that is “{_label(row.status)}” cannot become “{_label(to_status)}”."
@@ -402,14 +409,22 @@ def listing_submit(*, listing: Listing, actor) -> Listing:
         raise TransitionError("The application deadline has passed: edit the listing before submitting it.")
     organization = Organization.objects.get(pk=listing.organization_id)
     target = S.PUBLISHED if organization.is_verified else S.PENDING_REVIEW
-    (moved,) = listing_transition(listing_ids=[listing.pk], to_status=target, actor=actor)
+    (moved,) = listing_transition(
+        listing_ids=[listing.pk], to_status=target, actor=actor, from_statuses=(S.DRAFT, S.REJECTED)
+    )
     return moved
 
 
 def listing_approve(*, listing: Listing, actor) -> Listing:
     if not can_moderate(actor):
         raise PermissionDenied("Only site staff approve listings.")
-    (moved,) = listing_transition(listing_ids=[listing.pk], to_status=S.PUBLISHED, actor=actor, reason="Approved")
+    (moved,) = listing_transition(
+        listing_ids=[listing.pk],
+        to_status=S.PUBLISHED,
+        actor=actor,
+        reason="Approved",
+        from_statuses=(S.PENDING_REVIEW,),
+    )
     return moved
 
 
@@ -418,7 +433,13 @@ def listing_reject(*, listing: Listing, actor, reason: str) -> Listing:
         raise PermissionDenied("Only site staff reject listings.")
     if not reason.strip():
         raise ValidationError({"reason": "Give the organization a reason, so they can fix the listing."})
-    (moved,) = listing_transition(listing_ids=[listing.pk], to_status=S.REJECTED, actor=actor, reason=reason.strip())
+    (moved,) = listing_transition(
+        listing_ids=[listing.pk],
+        to_status=S.REJECTED,
+        actor=actor,
+        reason=reason.strip(),
+        from_statuses=(S.PENDING_REVIEW,),
+    )
     return moved
 
 

@@ -1,0 +1,242 @@
+"""Search relevance, every facet and sort, typo fallback, blocked organizations."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from listings import search
+from listings.models import Listing
+from listings.search import Params, Viewer, corrections, edit_distance, fallback_query, search_listings
+from reports.models import EmployerApproval
+from tests.listings.factories import OrganizationFactory, PublishedListingFactory
+
+
+def titles(result):
+    return [x.title for x in result.listings]
+
+
+def run(viewer=None, **params):
+    return search_listings(Params(**params), viewer=viewer or Viewer())
+
+
+def test_title_match_outranks_description_match(org, employer):
+    PublishedListingFactory(
+        organization=org, actor=employer, title="Community intern", description="You will write about astronomy."
+    )
+    PublishedListingFactory(
+        organization=org, actor=employer, title="Astronomy outreach intern", description="Help our community."
+    )
+    result = run(q="astronomy")
+    assert titles(result) == ["Astronomy outreach intern", "Community intern"]
+
+
+def test_skill_match_outranks_description_match(org, employer):
+    PublishedListingFactory(organization=org, actor=employer, title="Intern A", description="Some figma work.")
+    PublishedListingFactory(organization=org, actor=employer, title="Intern B", skills=["Figma"])
+    assert titles(run(q="figma")) == ["Intern B", "Intern A"]
+
+
+def test_search_vector_is_maintained_on_edit(org, employer):
+    from listings import services
+    from tests.listings.factories import listing_data
+
+    listing = PublishedListingFactory(organization=org, actor=employer, title="Video editor")
+    assert titles(run(q="podcast")) == []
+    services.listing_update(
+        listing=listing, actor=employer, data=listing_data(title="Podcast editor"), skill_names=[], questions=[]
+    )
+    assert titles(run(q="podcast")) == ["Podcast editor"]
+    assert titles(run(q="video")) == []
+
+
+@pytest.fixture
+def catalogue(org, employer):
+    make = lambda **kw: PublishedListingFactory(organization=org, actor=employer, **kw)  # noqa: E731
+    with time_machine.travel(timezone.now() - timedelta(days=20)):
+        old = make(
+            title="Old research intern",
+            field="research",
+            compensation_type="unpaid",
+            hours_per_week=8,
+            duration_days=120,
+            eligible_countries=["US"],
+            skills=["Research"],
+            application_deadline=timezone.now() + timedelta(days=60),
+        )
+    micro = make(
+        title="Logo design sprint",
+        kind=Listing.Kind.MICRO,
+        field="graphic_design",
+        hours_per_week=15,
+        duration_days=10,
+        compensation_amount=400,
+        estimated_total_hours=10,
+        skills=["Figma", "Illustration"],
+        application_deadline=timezone.now() + timedelta(days=5),
+    )
+    paid = make(
+        title="Paid marketing intern",
+        field="marketing",
+        compensation_amount=25,
+        pay_period="hour",
+        hours_per_week=25,
+        duration_days=60,
+        eligible_countries=["DE", "FR"],
+        skills=["SEO"],
+        application_deadline=timezone.now() + timedelta(days=20),
+    )
+    monthly = make(
+        title="Monthly stipend intern",
+        field="marketing",
+        compensation_amount=800,
+        pay_period="month",
+        hours_per_week=40,
+        duration_days=30,
+        skills=["SEO", "Research"],
+        application_deadline=None,
+    )
+    return {"old": old, "micro": micro, "paid": paid, "monthly": monthly}
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"kind": ["micro"]}, {"micro"}),
+        ({"kind": ["internship"]}, {"old", "paid", "monthly"}),
+        ({"field": ["marketing"]}, {"paid", "monthly"}),
+        ({"field": ["research", "graphic_design"]}, {"old", "micro"}),
+        ({"compensation": ["unpaid"]}, {"old"}),
+        ({"compensation": ["fixed_fee"]}, {"micro"}),
+        ({"compensation": ["paid"]}, {"paid", "monthly"}),
+        ({"hours": ["lte10"]}, {"old"}),
+        ({"hours": ["11-20"]}, {"micro"}),
+        ({"hours": ["21-30"]}, {"paid"}),
+        ({"hours": ["gt30"]}, {"monthly"}),
+        ({"duration": ["lte14"]}, {"micro"}),
+        ({"duration": ["15-42"]}, {"monthly"}),
+        ({"duration": ["43-90"]}, {"paid"}),
+        ({"duration": ["gt90"]}, {"old"}),
+        # Worldwide listings are open to applicants from every country.
+        ({"country": ["FR"]}, {"paid", "micro", "monthly"}),
+        ({"country": ["US"]}, {"old", "micro", "monthly"}),
+        ({"country": ["worldwide"]}, {"micro", "monthly"}),
+        ({"skill": ["SEO"]}, {"paid", "monthly"}),
+        ({"skill": ["SEO", "Research"]}, {"monthly"}),
+        ({"posted": "7"}, {"micro", "paid", "monthly"}),
+        ({"posted": "30"}, {"old", "micro", "paid", "monthly"}),
+        ({"field": ["marketing"], "hours": ["gt30"]}, {"monthly"}),
+    ],
+)
+def test_each_facet_filters(catalogue, params, expected):
+    names = {v.pk: k for k, v in catalogue.items()}
+    result = run(**params)
+    assert {names[x.pk] for x in result.listings} == expected
+    assert result.total == len(expected)
+
+
+def test_facet_counts_describe_the_result_set(catalogue):
+    result = run()
+    counts = {name: {v.value: v.count for v in values} for name, values in result.facets.items()}
+    assert counts["kind"] == {"internship": 3, "micro": 1}
+    assert counts["compensation"] == {"paid": 2, "unpaid": 1, "fixed_fee": 1}
+    assert counts["field"]["marketing"] == 2 and counts["field"]["research"] == 1
+    assert counts["hours"] == {"lte10": 1, "11-20": 1, "21-30": 1, "gt30": 1}
+    assert counts["duration"] == {"lte14": 1, "15-42": 1, "43-90": 1, "gt90": 1}
+    assert counts["posted"] == {"1": 3, "7": 3, "30": 4}
+    assert counts["country"]["worldwide"] == 2
+    assert counts["country"]["DE"] == 3  # one listing for DE plus the two worldwide ones
+    assert counts["skill"] == {"SEO": 2, "Research": 2, "Figma": 1, "Illustration": 1}
+    narrowed = run(field=["marketing"])
+    assert {v.value: v.count for v in narrowed.facets["kind"]} == {"internship": 2, "micro": 0}
+
+
+def test_sorts(catalogue):
+    names = {v.pk: k for k, v in catalogue.items()}
+    order = lambda result: [names[x.pk] for x in result.listings]  # noqa: E731
+    assert order(run(sort="newest")) == ["monthly", "paid", "micro", "old"]
+    assert order(run()) == ["monthly", "paid", "micro", "old"]  # newest is the default without a query
+    # Soonest deadline first; no deadline last.
+    assert order(run(sort="deadline")) == ["micro", "paid", "old", "monthly"]
+    # Hourly figures: fixed fee 400/10 h = 40, 25/h, 800/month at 40 h/week ≈ 4.62, unpaid 0.
+    assert order(run(sort="pay")) == ["micro", "paid", "monthly", "old"]
+    assert catalogue["monthly"].hourly_pay == Decimal("4.62")
+    assert catalogue["micro"].effective_hourly_rate == Decimal("40.00")
+    result = run(q="intern", sort="relevance")
+    assert set(order(result)) == {"old", "paid", "monthly"}
+
+
+def test_pagination_is_stable_and_clamped(org, employer):
+    for i in range(25):
+        PublishedListingFactory(organization=org, actor=employer, title=f"Listing number {i}")
+    first = run(page=1)
+    second = run(page=2)
+    assert first.total == 25 and first.num_pages == 2
+    assert len(first.listings) == 20 and len(second.listings) == 5
+    assert not {x.pk for x in first.listings} & {x.pk for x in second.listings}
+    assert run(page=99).page == 2
+
+
+def test_typo_fallback_without_pg_trgm(org, employer):
+    PublishedListingFactory(organization=org, actor=employer, title="Marketing analytics intern", skills=["Python"])
+    assert corrections(["markting", "pyhton"], use_trigram=False) == {"markting": ["marketing"], "pyhton": ["python"]}
+    query, suggestion = fallback_query("Markting pyhton", use_trigram=False)
+    assert suggestion == "marketing python"
+    assert query is not None
+
+
+def test_typo_fallback_on_this_server(org, employer, client):
+    """Whichever path this database offers (the embedded server has no pg_trgm)."""
+    PublishedListingFactory(organization=org, actor=employer, title="Journalism internship")
+    result = run(q="jurnalism")
+    assert titles(result) == ["Journalism internship"]
+    assert result.used_fallback and result.suggestion == "journalism"
+    page = client.get(reverse("listings:list"), {"q": "jurnalism"}).content.decode()
+    assert "showing results for <strong>journalism</strong>" in page
+    assert run(q="zzqqxx").total == 0
+
+
+def test_trigram_availability_is_detected(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        installed = cursor.fetchone() is not None
+    search._trigram.clear()
+    assert search.trigram_available() is installed
+
+
+def test_edit_distance():
+    assert edit_distance("python", "pyhton", 2) == 1  # a transposition counts once
+    assert edit_distance("design", "desing", 2) == 1
+    assert edit_distance("seo", "sql", 1) == 2
+    assert edit_distance("marketing", "mark", 2) == 3
+
+
+def test_blocked_organization_is_hidden_from_that_institutions_students(org, employer, student, client):
+    listing = PublishedListingFactory(organization=org, actor=employer, title="Blocked org listing")
+    other = PublishedListingFactory(organization=OrganizationFactory(), title="Fine listing")
+    institution = student.student_profile.institution
+    EmployerApproval.objects.create(
+        institution=institution, organization=org, decision=EmployerApproval.Decision.BLOCKED
+    )
+    viewer = Viewer(user=student, institution_id=institution.pk)
+    assert titles(run(viewer=viewer)) == ["Fine listing"]
+    assert set(titles(run())) == {"Blocked org listing", "Fine listing"}
+    client.force_login(student)
+    assert client.get(reverse("listings:detail", args=[listing.pk])).status_code == 404
+    assert client.get(reverse("listings:detail", args=[other.pk])).status_code == 200
+    assert "Blocked org listing" not in client.get(reverse("listings:list")).content.decode()
+
+
+def test_browse_page_urls_are_shareable_and_bad_params_do_not_fail(catalogue, client):
+    response = client.get(reverse("listings:list") + "?field=marketing&hours=gt30&sort=pay")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Monthly stipend intern" in body and "Paid marketing intern" not in body
+    response = client.get(reverse("listings:list") + "?kind=bogus&page=abc&country=123")
+    assert response.status_code == 200
+    assert "were not understood" in response.content.decode()
