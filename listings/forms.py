@@ -219,6 +219,11 @@ class QuestionForm(forms.ModelForm):
         labels = {"prompt": "Question", "required": "Answer required"}
         widgets = {"prompt": forms.TextInput(attrs={"class": "form-control"})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A blank row is simply no question (extra rows arrive with "required" unticked).
+        self.fields["prompt"].required = False
+
 
 QuestionFormSet = inlineformset_factory(
     Listing, ScreeningQuestion, form=QuestionForm, extra=2, max_num=10, validate_max=True, can_delete=True
