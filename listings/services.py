@@ -252,11 +252,12 @@ WHERE {where}
 """
 
 
-def listings_refresh_search(*, listing_ids: list[int] | None = None) -> None:
-    """Recompute the weighted search vector (A title, B skills, C description) in the database."""
+def listings_refresh_search(*, listing_ids: list[int] | None = None, only_missing: bool = False) -> None:
+    """Recompute the weighted search vector (A title, B skills, C description) in the database:
+    of the given listings, or of all (``only_missing``: those without one, after bulk inserts)."""
     with connection.cursor() as cursor:
         if listing_ids is None:
-            cursor.execute(SEARCH_VECTOR_SQL.format(where="true"))
+            cursor.execute(SEARCH_VECTOR_SQL.format(where="search_vector IS NULL" if only_missing else "true"))
         else:
             cursor.execute(SEARCH_VECTOR_SQL.format(where="id = ANY(%s)"), [list(listing_ids)])
 

@@ -1,0 +1,159 @@
+"""Benchmark: server time of the listings search page and API at 100,000 published listings.
+
+    .venv/bin/python bench/listings_search.py                         # embedded PostgreSQL
+    DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/bench_listings \\
+        .venv/bin/python bench/listings_search.py --listings 100000
+
+The database named in DATABASE_URL is created if missing (never the project's own database:
+by default a separate `bench_listings` database on the embedded server), migrated, given the
+demo accounts and topped up to N published listings with `seed_bench`. Each case is requested
+in-process through Django's test client (middleware, views, templates and SQL: the server's
+time, without the network), after warm-up; p50/p95 per case and the query count are written
+to docs/benchmarks.md under "## Listings search".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CASES = [
+    ("browse, newest", {}),
+    ("q=python", {"q": "python"}),
+    ("q=social media, newest", {"q": "social media", "sort": "newest"}),
+    ("q=research + field + paid", {"q": "research", "field": "research", "compensation": "paid"}),
+    ("micro + 11–20 h + ≤ 2 weeks", {"kind": "micro", "hours": "11-20", "duration": "lte14"}),
+    ("skill=Python + country=DE, by pay", {"skill": "Python", "country": "DE", "sort": "pay"}),
+    ("overlap ≥ 4 h (Berlin viewer)", {"overlap": "4"}),
+    ("typo q=markting (fallback)", {"q": "markting"}),
+    ("posted 7 days, by deadline, page 5", {"posted": "7", "sort": "deadline", "page": "5"}),
+]
+
+
+def _database_url(given: str | None) -> str:
+    if given:
+        return given
+    from marketplace import embedded
+
+    parts = urlsplit(embedded.postgres_url())
+    return urlunsplit(parts._replace(path="/bench_listings"))
+
+
+def _ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--listings", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=30, help="timed requests per case (after 3 warm-ups)")
+    parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
+    args = parser.parse_args()
+
+    url = _database_url(os.environ.get("DATABASE_URL"))
+    _ensure_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.test")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from listings.models import Listing
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    missing = args.listings - Listing.objects.published().count()
+    if missing > 0:
+        print(f"Creating {missing} listings…")
+        started = time.monotonic()
+        call_command("seed_bench", listings=missing)
+        print(f"  seeded in {time.monotonic() - started:.0f} s")
+    total = Listing.objects.published().count()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server = cursor.fetchone()[0]
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        trigram = cursor.fetchone() is not None
+
+    client = Client()
+    client.cookies["tz"] = "Europe/Berlin"
+    rows = []
+    for surface, path in (("page", "/listings/"), ("API", "/api/v1/listings/")):
+        for label, params in CASES:
+            timings = []
+            for i in range(3 + args.runs):
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    response = client.get(path, params)
+                    elapsed = (time.perf_counter() - started) * 1000
+                assert response.status_code == 200, (path, params, response.status_code)
+                if i >= 3:
+                    timings.append(elapsed)
+            hits = response.json()["count"] if surface == "API" else response.context["result"].total
+            rows.append((surface, label, hits, len(queries), statistics.median(timings), _percentile(timings, 95)))
+            print(
+                f"{surface:4} {label:40} hits={hits:>6} queries={len(queries)} p50={rows[-1][4]:6.1f} ms p95={rows[-1][5]:6.1f} ms"
+            )
+
+    worst = max(r[5] for r in rows)
+    section = [
+        "## Listings search",
+        "",
+        f"`bench/listings_search.py`, {time.strftime('%Y-%m-%d')}: {total:,} published listings on PostgreSQL "
+        f"{server} ({'with' if trigram else 'without'} pg_trgm), this machine (2 cores). Server time measured "
+        f"in-process through Django's test client (middleware, view, SQL, template), {args.runs} timed requests per "
+        "case after 3 warm-ups; a viewer in Europe/Berlin (tz cookie). Target: p95 under 150 ms.",
+        "",
+        "| surface | case | results | SQL queries | p50 ms | p95 ms |",
+        "|---|---|---:|---:|---:|---:|",
+        *[f"| {s} | {label} | {hits:,} | {q} | {p50:.1f} | {p95:.1f} |" for s, label, hits, q, p50, p95 in rows],
+        "",
+        f"Worst p95: {worst:.1f} ms. The query count per request does not depend on the number of listings "
+        "(asserted exactly in tests/listings/test_queries.py at 10 and 60 listings).",
+        "",
+    ]
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    text = (
+        out.read_text()
+        if out.exists()
+        else "# Benchmarks\n\nOne section per benchmark; each script rewrites its own.\n\n"
+    )
+    start = text.find("## Listings search")
+    if start >= 0:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + "\n".join(section) + (text[end + 1 :] if end >= 0 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(section)
+    out.write_text(text)
+    print(f"Wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
