@@ -1,6 +1,9 @@
 from notifications.events import Event, register
 
 register(
+    Event(
+        "application.submitted", "A student applies to one of our listings (employers)", "applications/email/submitted"
+    ),
     Event("application.status_changed", "My application's status changes", "applications/email/status_changed"),
     Event("application.offer_made", "I receive an offer", "applications/email/offer_made"),
     Event("application.closed", "A listing I applied to closes or expires", "applications/email/closed"),

@@ -5,17 +5,32 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import StudentProfile, User
 from listings.models import Listing
 from notifications.services import Message, notify, notify_each
 
-from .models import OPEN_STATUSES, Application, ApplicationStatus, ApplicationStatusChange
+from .models import (
+    OPEN_STATUSES,
+    Application,
+    ApplicationNote,
+    ApplicationStatus,
+    ApplicationStatusChange,
+    Placement,
+)
+from .permissions import apply_refusal, can_review_application, can_view_pipeline
+from .resumes import resume_validate
+
+logger = logging.getLogger(__name__)
 
 S = ApplicationStatus
 
@@ -81,39 +96,66 @@ def application_transition(
     cannot both move it), saves with ``update_fields``, records the change and notifies: the
     student for every move, the organization's members when the student acts.
     ``user=None`` is the system (used when a listing closes).
+
+    Accepting an offer creates the placement: it goes through :func:`application_accept_offer`,
+    which locks the listing first.
     """
+    if to_status == S.ACCEPTED:
+        application_accept_offer(application=application, user=user, message=message)
+        application.refresh_from_db(fields=["status", "status_changed_at"])
+        return application
     with transaction.atomic():
-        locked = (
-            Application.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("listing__organization", "student")
-            .get(pk=application.pk)
-        )
-        actor = actor_for(application=locked, user=user)
-        who = TRANSITIONS.get((locked.status, to_status))
-        if who is None or who != actor:
-            raise TransitionError(
-                f"An application that is “{locked.get_status_display()}” cannot be moved to "
-                f"“{S(to_status).label if to_status in S.values else to_status}” by you."
-            )
-        now = timezone.now()
-        from_status = locked.status
-        locked.status = to_status
-        locked.status_changed_at = now
-        fields = ["status", "status_changed_at"]
-        if actor == Actor.EMPLOYER and locked.first_response_at is None:
-            locked.first_response_at = now
-            fields.append("first_response_at")
-        if to_status == S.OFFERED:
-            locked.offer_start_date = offer_start_date
-            fields.append("offer_start_date")
-        locked.save(update_fields=fields)
-        change = ApplicationStatusChange.objects.create(
-            application=locked, from_status=from_status, to_status=to_status, actor=user, message=message
-        )
-        _notify_change(application=locked, change=change, actor=actor)
+        locked = _lock(application.pk)
+        _move(locked=locked, to_status=to_status, user=user, message=message, offer_start_date=offer_start_date)
     application.status = locked.status
     application.status_changed_at = locked.status_changed_at
     return locked
+
+
+def _lock(pk: int) -> Application:
+    return (
+        Application.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("listing__organization", "student")
+        .get(pk=pk)
+    )
+
+
+def _label(status: str) -> str:
+    return S(status).label if status in S.values else status
+
+
+def _move(
+    *, locked: Application, to_status: str, user, message: str = "", offer_start_date: date | None = None
+) -> ApplicationStatusChange:
+    """The move itself, on a row the caller has locked inside its transaction."""
+    actor = actor_for(application=locked, user=user)
+    who = TRANSITIONS.get((locked.status, to_status))
+    if who is None or who != actor:
+        raise TransitionError(
+            f"An application that is “{locked.get_status_display()}” cannot be moved to “{_label(to_status)}” by you."
+        )
+    message = (message or "").strip()
+    if len(message) > 4000:
+        raise ValidationError({"message": "Keep the message under 4,000 characters."})
+    now = timezone.now()
+    if to_status == S.OFFERED and offer_start_date is not None and offer_start_date < timezone.localdate(now):
+        raise ValidationError({"offer_start_date": "The proposed start date cannot be in the past."})
+    from_status = locked.status
+    locked.status = to_status
+    locked.status_changed_at = now
+    fields = ["status", "status_changed_at"]
+    if actor == Actor.EMPLOYER and locked.first_response_at is None:
+        locked.first_response_at = now
+        fields.append("first_response_at")
+    if to_status == S.OFFERED:
+        locked.offer_start_date = offer_start_date
+        fields.append("offer_start_date")
+    locked.save(update_fields=fields)
+    change = ApplicationStatusChange.objects.create(
+        application=locked, from_status=from_status, to_status=to_status, actor=user, message=message
+    )
+    _notify_change(application=locked, change=change, actor=actor)
+    return change
 
 
 def _notify_change(*, application: Application, change: ApplicationStatusChange, actor: Actor) -> None:
@@ -192,3 +234,251 @@ def applications_close_for_listings(*, listing_ids: list[int], reason: str = "",
                 ],
             )
             closed += len(rows)
+
+
+# --- applying -----------------------------------------------------------------------------------
+
+
+class ApplicationRefused(ValidationError):
+    """The student may not apply (listing not open, deadline passed, not eligible, applied)."""
+
+
+@dataclass(frozen=True)
+class ApplyContext:
+    """What decides whether a student may apply: read once, shown on the listing page too."""
+
+    country: str
+    has_applied: bool
+    blocked: bool
+    has_profile_resume: bool
+    refusal: str | None
+
+
+def application_apply_context(*, student, listing: Listing) -> ApplyContext:
+    """Whether ``student`` may apply to ``listing`` now, and why not (three small queries)."""
+    from reports.models import EmployerApproval
+
+    profile = (
+        StudentProfile.objects.filter(user_id=getattr(student, "pk", None))
+        .values("country", "institution_id", "resume")
+        .first()
+        or {}
+    )
+    has_applied = bool(
+        getattr(student, "pk", None) and Application.objects.filter(listing=listing, student=student).exists()
+    )
+    blocked = bool(
+        profile.get("institution_id")
+        and EmployerApproval.objects.filter(
+            institution_id=profile["institution_id"],
+            organization_id=listing.organization_id,
+            decision=EmployerApproval.Decision.BLOCKED,
+        ).exists()
+    )
+    country = profile.get("country") or ""
+    refusal = apply_refusal(
+        user=student, listing=listing, country=country, has_applied=has_applied, blocked=blocked, now=timezone.now()
+    )
+    return ApplyContext(
+        country=country,
+        has_applied=has_applied,
+        blocked=blocked,
+        has_profile_resume=bool(profile.get("resume")),
+        refusal=refusal,
+    )
+
+
+MAX_ANSWER_LENGTH = 4000
+
+
+def application_submit(
+    *,
+    student,
+    listing: Listing,
+    cover_letter: str,
+    answers: dict[int, str] | None = None,
+    resume_upload=None,
+    use_profile_resume: bool = True,
+) -> Application:
+    """Apply to a listing: cover letter, a résumé snapshot (a new upload, else a copy of the
+    profile's résumé) and answers to the screening questions, each stored with its prompt.
+
+    Refuses with :class:`ApplicationRefused` when the student may not apply, and with a
+    ``ValidationError`` naming each bad field (nothing is saved either way). One application per
+    student and listing is enforced by the database: of concurrent submits one wins and the
+    others are refused clearly. The organization's members are notified.
+    """
+    ctx = application_apply_context(student=student, listing=listing)
+    if ctx.refusal:
+        raise ApplicationRefused(ctx.refusal, code="refused")
+
+    errors: dict[str, list[str]] = {}
+    cover_letter = (cover_letter or "").strip()
+    if not cover_letter:
+        errors.setdefault("cover_letter", []).append("Write a short cover letter.")
+    elif len(cover_letter) > 6000:
+        errors.setdefault("cover_letter", []).append("Keep the cover letter under 6,000 characters.")
+
+    answers = {int(k): (v or "").strip() for k, v in (answers or {}).items()}
+    stored_answers: dict[str, dict[str, str]] = {}
+    for question in listing.questions.all():
+        answer = answers.get(question.pk, "")
+        if question.required and not answer:
+            errors.setdefault(f"answer_{question.pk}", []).append("This question needs an answer.")
+        elif len(answer) > MAX_ANSWER_LENGTH:
+            errors.setdefault(f"answer_{question.pk}", []).append("Keep the answer under 4,000 characters.")
+        if answer:
+            stored_answers[str(question.pk)] = {"prompt": question.prompt, "answer": answer}
+
+    resume_content = None
+    if resume_upload is not None:
+        try:
+            resume_validate(resume_upload)
+        except ValidationError as exc:
+            errors.setdefault("resume", []).extend(exc.messages)
+        else:
+            resume_content = ContentFile(resume_upload.read())
+    elif use_profile_resume and ctx.has_profile_resume:
+        profile = StudentProfile.objects.only("resume").get(user=student)
+        with profile.resume.open("rb") as fh:
+            resume_content = ContentFile(fh.read())
+    if listing.requires_resume and resume_content is None and "resume" not in errors:
+        errors.setdefault("resume", []).append(
+            "This listing asks for a résumé: upload a PDF, or add one to your profile."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+    application = Application(listing=listing, student=student, cover_letter=cover_letter, answers=stored_answers)
+    if resume_content is not None:
+        # Written before the row; removed again if the row is refused.
+        application.resume.save("resume.pdf", resume_content, save=False)
+    try:
+        with transaction.atomic():
+            # Serialises applying with closing: a listing that closes while someone applies either
+            # sees the application (and closes it) or the applicant sees the closed listing.
+            current = Listing.objects.select_for_update(no_key=True).only("status").get(pk=listing.pk)
+            if current.status != Listing.Status.PUBLISHED:
+                raise ApplicationRefused("This listing is not open for applications.", code="refused")
+            try:
+                with transaction.atomic():
+                    application.save()
+            except IntegrityError as exc:
+                raise ApplicationRefused("You have already applied to this listing.", code="duplicate") from exc
+            ApplicationStatusChange.objects.create(
+                application=application, from_status="", to_status=S.SUBMITTED, actor=student
+            )
+            members = User.objects.filter(membership__organization_id=listing.organization_id, is_active=True)
+            notify(
+                event="application.submitted",
+                recipients=list(members),
+                key=f"application:{application.pk}:submitted",
+                context={"application": application, "listing": listing, "organization": listing.organization},
+                url=f"/employer/applications/{application.pk}/",
+                summary=f"New applicant for {listing.title}",
+            )
+    except BaseException:
+        if application.resume:
+            application.resume.storage.delete(application.resume.name)
+        raise
+    return application
+
+
+# --- offers and placements ----------------------------------------------------------------------
+
+
+# An offer may be accepted while the listing runs (an unverified organization's edit may send it
+# back to review); once it closed or expired, its open applications are closed too.
+ACCEPTING_LISTING_STATUSES = (Listing.Status.PUBLISHED, Listing.Status.PENDING_REVIEW)
+
+
+def placement_dates(*, application: Application, listing: Listing, today: date) -> tuple[date, date]:
+    """Start on the proposed date, else the listing's start date, else today; end after the duration."""
+    start = application.offer_start_date or listing.start_date or today
+    start = max(start, today)
+    return start, start + timedelta(days=listing.duration_days)
+
+
+def application_accept_offer(*, application: Application, user, message: str = "") -> Placement:
+    """The student accepts an offer: the application becomes ``accepted`` and a Placement is created
+    (supervisor: the member who made the offer).
+
+    Locks the listing row first, then the application, so two students accepting the last opening
+    at once are served one after the other: the first gets the placement, the second a clear
+    refusal. When accepted placements reach the listing's openings the listing closes itself
+    ("filled"), which closes every application still open and tells each student.
+    """
+    from listings.services import listing_close
+
+    with transaction.atomic():
+        listing = Listing.objects.select_for_update(no_key=True).get(pk=application.listing_id)
+        locked = _lock(application.pk)
+        actor = actor_for(application=locked, user=user)
+        filled = Placement.objects.filter(listing=listing).count()
+        if (
+            actor == Actor.STUDENT
+            and locked.status in (S.OFFERED, S.CLOSED)
+            and (filled >= listing.openings or listing.status not in ACCEPTING_LISTING_STATUSES)
+        ):
+            raise TransitionError(
+                "Sorry: this listing's openings have all been filled or it has closed, "
+                "so the offer can no longer be accepted."
+            )
+        _move(locked=locked, to_status=S.ACCEPTED, user=user, message=message)
+        offer = (
+            ApplicationStatusChange.objects.filter(application=locked, to_status=S.OFFERED)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        start, end = placement_dates(application=locked, listing=listing, today=timezone.localdate())
+        placement = Placement.objects.create(
+            application=locked,
+            student=locked.student,
+            listing=listing,
+            organization_id=listing.organization_id,
+            supervisor_id=offer.actor_id if offer else None,
+            start_date=start,
+            end_date=end,
+        )
+        if filled + 1 >= listing.openings and listing.status in ACCEPTING_LISTING_STATUSES:
+            listing_close(listing=listing, actor=None, reason="filled")
+    application.status = locked.status
+    return placement
+
+
+# --- the employer's pipeline --------------------------------------------------------------------
+
+
+def applications_bulk_reject(*, listing: Listing, application_ids: list[int], user, message: str = "") -> int:
+    """Reject many applicants of one listing with one message; each is told once.
+
+    Rows are locked in primary-key order; applications that are no longer open (or that belong
+    to another listing) are left alone. Returns how many were rejected.
+    """
+    if not can_view_pipeline(user, listing):
+        raise PermissionDenied("You cannot change these applications.")
+    rejected = 0
+    with transaction.atomic():
+        rows = list(
+            Application.objects.filter(listing=listing, pk__in=application_ids, status__in=OPEN_STATUSES)
+            .order_by("pk")
+            .select_for_update(no_key=True, of=("self",))
+            .select_related("listing__organization", "student")
+        )
+        for row in rows:
+            _move(locked=row, to_status=S.REJECTED, user=user, message=message)
+            rejected += 1
+    return rejected
+
+
+def application_note_add(*, application: Application, author, body: str) -> ApplicationNote:
+    """A private note of the organization's team on an applicant (never shown to the student)."""
+    if not can_review_application(author, application):
+        raise PermissionDenied("You cannot add notes to this application.")
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Write the note first."})
+    if len(body) > 4000:
+        raise ValidationError({"body": "Keep notes under 4,000 characters."})
+    with transaction.atomic():
+        return ApplicationNote.objects.create(application=application, author=author, body=body)
