@@ -28,3 +28,13 @@ def saved_listings_remind_deadline_task() -> int:
     if more:
         saved_listings_remind_deadline_task.delay()
     return sent
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def saved_search_alerts_task(frequency: str) -> int:
+    from . import alerts
+
+    emailed, more = alerts.saved_search_alerts_send(frequency=frequency)
+    if more:
+        saved_search_alerts_task.delay(frequency)
+    return emailed

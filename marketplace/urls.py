@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from listings.email_views import listing_extend, saved_search_unsubscribe
+
 from . import views
 
 api_v1 = [
@@ -19,6 +21,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("listings/extend/<str:token>/", listing_extend, name="listing_extend"),
+    path("listings/alerts/unsubscribe/<str:token>/", saved_search_unsubscribe, name="saved_search_unsubscribe"),
     path("listings/", include("listings.urls")),
     path("", include("applications.urls")),
     path("careers/", include("reports.urls")),

@@ -200,6 +200,32 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.notifications_purge_task",
         "schedule": crontab(hour=3, minute=17),
     },
+    "listings-expire-due": {
+        "task": "listings.tasks.listings_expire_due_task",
+        "schedule": timedelta(minutes=5),
+    },
+    "listings-remind-expiring": {
+        "task": "listings.tasks.listings_remind_expiring_task",
+        "schedule": timedelta(minutes=15),
+    },
+    "saved-listings-remind-deadline": {
+        "task": "listings.tasks.saved_listings_remind_deadline_task",
+        "schedule": timedelta(minutes=30),
+    },
+    "applications-nudge-untouched": {
+        "task": "applications.tasks.applications_nudge_untouched_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "saved-search-alerts-daily": {
+        "task": "listings.tasks.saved_search_alerts_task",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ("daily",),
+    },
+    "saved-search-alerts-weekly": {
+        "task": "listings.tasks.saved_search_alerts_task",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+        "args": ("weekly",),
+    },
 }
 
 # Outbox rows still pending after this long are picked up by the sweep.

@@ -19,16 +19,17 @@ class Command(BaseCommand):
                 self.stdout.write(f"{entry:<40} {spec['task']}  ({spec['schedule']})")
             if not name:
                 return
-        task_name = schedule[name]["task"] if name in schedule else name
-        if task_name not in {spec["task"] for spec in schedule.values()}:
+        entry = schedule.get(name) or next((spec for spec in schedule.values() if spec["task"] == name), None)
+        if entry is None:
             raise CommandError(f"{name!r} is not a periodic task; run with --list to see them.")
+        task_name, task_args = entry["task"], tuple(entry.get("args", ()))
         app.loader.import_default_modules()
         task = app.tasks[task_name]
         if queue:
-            result = task.delay()
+            result = task.apply_async(args=task_args)
             self.stdout.write(self.style.SUCCESS(f"Queued {task_name} ({result.id})"))
         else:
-            outcome = task.apply()
+            outcome = task.apply(args=task_args)
             if outcome.failed():
                 raise CommandError(f"{task_name} failed: {outcome.result!r}")
             self.stdout.write(self.style.SUCCESS(f"Ran {task_name}: {outcome.result!r}"))
