@@ -1,0 +1,222 @@
+"""The applications API: the same services and permission functions as the pages."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from applications import selectors, services
+from applications.models import Application, ApplicationStatus
+from applications.permissions import can_apply_at_all, can_review_application, can_view_pipeline, organization_id_of
+from listings import selectors as listing_selectors
+from listings.models import Listing
+from listings.permissions import can_view_listing
+from listings.search import viewer_for
+
+from .serializers import (
+    ApplicantOutput,
+    ApplicationCreateInput,
+    ApplicationDetailOutput,
+    ApplicationOutput,
+    MessageInput,
+    StatusChangeInput,
+)
+
+S = ApplicationStatus
+ERRORS = {400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
+
+
+def _errors(exc: ValidationError) -> Response:
+    body = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    return Response(body, status=400)
+
+
+def _student_only(request):
+    if not can_apply_at_all(request.user):
+        raise PermissionDenied("Only students have applications.")
+
+
+def _own_or_404(request, pk: int) -> Application:
+    _student_only(request)
+    application = selectors.application_for_student(user=request.user, pk=pk)
+    if application is None:
+        raise Http404
+    return application
+
+
+class StudentApplicationListApi(APIView):
+    """The signed-in student's applications, newest first."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="applications_list", responses={200: ApplicationOutput(many=True), **ERRORS})
+    def get(self, request):
+        _student_only(request)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(selectors.student_applications(user=request.user), request, view=self)
+        return paginator.get_paginated_response(ApplicationOutput(page, many=True).data)
+
+
+class StudentApplicationCreateApi(APIView):
+    """Apply to a listing (JSON, or multipart with a PDF ``resume``)."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="applications_create",
+        request={"application/json": ApplicationCreateInput, "multipart/form-data": ApplicationCreateInput},
+        responses={201: ApplicationDetailOutput, **ERRORS},
+    )
+    def post(self, request):
+        _student_only(request)
+        data = ApplicationCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        listing = Listing.objects.select_related("organization").filter(pk=data.validated_data["listing"]).first()
+        viewer = viewer_for(request)
+        if listing is None or not can_view_listing(
+            request.user, listing, blocked_organization_ids=listing_selectors.blocked_organization_ids(viewer)
+        ):
+            return Response({"listing": ["No such listing."]}, status=400)
+        try:
+            application = services.application_submit(
+                student=request.user,
+                listing=listing,
+                cover_letter=data.validated_data["cover_letter"],
+                answers=data.validated_data["answers"],
+                resume_upload=data.validated_data.get("resume"),
+                use_profile_resume=data.validated_data["use_profile_resume"],
+            )
+        except ValidationError as exc:
+            return _errors(exc)
+        application = selectors.application_for_student(user=request.user, pk=application.pk)
+        return Response(ApplicationDetailOutput(application).data, status=201)
+
+
+class StudentApplicationDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="applications_retrieve", responses={200: ApplicationDetailOutput, **ERRORS})
+    def get(self, request, pk: int):
+        return Response(ApplicationDetailOutput(_own_or_404(request, pk)).data)
+
+
+class _StudentMoveApi(APIView):
+    permission_classes = [IsAuthenticated]
+    to_status: str = ""
+
+    def post(self, request, pk: int):
+        application = _own_or_404(request, pk)
+        data = MessageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.application_transition(
+                application=application,
+                to_status=self.to_status,
+                user=request.user,
+                message=data.validated_data["message"],
+            )
+        except ValidationError as exc:
+            return _errors(exc)
+        return Response(ApplicationDetailOutput(selectors.application_for_student(user=request.user, pk=pk)).data)
+
+
+class StudentApplicationWithdrawApi(_StudentMoveApi):
+    """Withdraw an application before accepting an offer."""
+
+    to_status = S.WITHDRAWN
+
+    @extend_schema(
+        operation_id="applications_withdraw", request=MessageInput, responses={200: ApplicationDetailOutput, **ERRORS}
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+
+class StudentApplicationAcceptApi(_StudentMoveApi):
+    """Accept an offer: creates the placement (refused clearly when the openings are filled)."""
+
+    to_status = S.ACCEPTED
+
+    @extend_schema(
+        operation_id="applications_accept_offer",
+        request=MessageInput,
+        responses={200: ApplicationDetailOutput, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+
+class StudentApplicationDeclineApi(_StudentMoveApi):
+    """Decline an offer."""
+
+    to_status = S.DECLINED
+
+    @extend_schema(
+        operation_id="applications_decline_offer",
+        request=MessageInput,
+        responses={200: ApplicationDetailOutput, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+
+class EmployerListingApplicationsApi(APIView):
+    """The applicants of one of the organization's listings (optionally one status)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="employer_listing_applications", responses={200: ApplicantOutput(many=True), **ERRORS})
+    def get(self, request, pk: int):
+        if organization_id_of(request.user) is None:
+            raise PermissionDenied("Only members of an organization see applicants.")
+        listing = get_object_or_404(Listing, pk=pk)
+        if not can_view_pipeline(request.user, listing):
+            raise Http404
+        qs = selectors.applications_for_organization(organization_id=listing.organization_id, listing_id=listing.pk)
+        status = request.query_params.get("status")
+        if status:
+            if status not in S.values:
+                return Response({"status": [f"Unknown status “{status}”."]}, status=400)
+            qs = qs.filter(status=status)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(ApplicantOutput(page, many=True).data)
+
+
+class EmployerApplicationStatusApi(APIView):
+    """Move an applicant through the pipeline (reject, offer with a start date, …)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="employer_application_change_status",
+        request=StatusChangeInput,
+        responses={200: ApplicantOutput, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        if organization_id_of(request.user) is None:
+            raise PermissionDenied("Only members of an organization move applicants.")
+        application = Application.objects.select_related("listing", "student").filter(pk=pk).first()
+        if application is None or not can_review_application(request.user, application):
+            raise Http404
+        data = StatusChangeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            moved = services.application_transition(
+                application=application,
+                to_status=data.validated_data["status"],
+                user=request.user,
+                message=data.validated_data["message"],
+                offer_start_date=data.validated_data["offer_start_date"],
+            )
+        except ValidationError as exc:
+            return _errors(exc)
+        return Response(ApplicantOutput(moved).data)
