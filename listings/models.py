@@ -143,6 +143,14 @@ class Listing(models.Model):
             models.Index(fields=["organization", "status"], name="listing_org_status"),
             GinIndex(fields=["skill_names"], name="listing_skill_names_gin"),
             GinIndex(fields=["eligible_countries"], name="listing_countries_gin"),
+            # Facet counts over many listings read this narrow index instead of the wide table
+            # (index-only scans): every column the facets and filters need, visible listings only.
+            models.Index(
+                fields=["kind", "field", "compensation_type", "hours_per_week", "duration_days", "published_at"],
+                include=["organization_id", "eligible_countries", "skill_names", "work_window"],
+                condition=Q(status="published", hidden_for_review=False),
+                name="listing_visible_facets",
+            ),
             models.Index(
                 fields=["work_window"],
                 condition=Q(status="published", hidden_for_review=False),

@@ -9,12 +9,15 @@ page of results. The overlap filter adds one (the distinct working days), the ty
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import datetime, timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Length
@@ -24,6 +27,8 @@ from accounts.models import StudentProfile
 
 from .models import Field, Listing, SearchTerm
 from .timezones import overlap_hours, parse_work_window, valid_zone, viewer_today
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 CONFIG = "english"
@@ -280,15 +285,17 @@ class SearchResult:
 
 
 def _scalar_facets(qs: QuerySet, now: datetime) -> dict[str, int]:
-    aggregates = {f"kind:{v}": Count("pk", filter=Q(kind=v)) for v in Listing.Kind.values}
-    aggregates |= {f"field:{v}": Count("pk", filter=Q(field=v)) for v in Field.values}
-    aggregates |= {f"compensation:{v}": Count("pk", filter=Q(compensation_type=v)) for v in Listing.Compensation.values}
-    aggregates |= {f"hours:{k}": Count("pk", filter=q) for k, (_, q) in HOURS_BUCKETS.items()}
-    aggregates |= {f"duration:{k}": Count("pk", filter=q) for k, (_, q) in DURATION_BUCKETS.items()}
+    aggregates = {f"kind:{v}": Count("kind", filter=Q(kind=v)) for v in Listing.Kind.values}
+    aggregates |= {f"field:{v}": Count("kind", filter=Q(field=v)) for v in Field.values}
     aggregates |= {
-        f"posted:{k}": Count("pk", filter=Q(published_at__gte=now - timedelta(days=int(k)))) for k in POSTED_WITHIN
+        f"compensation:{v}": Count("kind", filter=Q(compensation_type=v)) for v in Listing.Compensation.values
     }
-    aggregates[f"country:{WORLDWIDE}"] = Count("pk", filter=Q(eligible_countries=[]))
+    aggregates |= {f"hours:{k}": Count("kind", filter=q) for k, (_, q) in HOURS_BUCKETS.items()}
+    aggregates |= {f"duration:{k}": Count("kind", filter=q) for k, (_, q) in DURATION_BUCKETS.items()}
+    aggregates |= {
+        f"posted:{k}": Count("kind", filter=Q(published_at__gte=now - timedelta(days=int(k)))) for k in POSTED_WITHIN
+    }
+    aggregates[f"country:{WORLDWIDE}"] = Count("kind", filter=Q(eligible_countries=[]))
     # Aggregate aliases may not contain ':' in SQL; map them.
     aliases = {f"f{i}": name for i, name in enumerate(aggregates)}
     row = qs.order_by().aggregate(**{alias: aggregates[name] for alias, name in aliases.items()})
@@ -296,20 +303,50 @@ def _scalar_facets(qs: QuerySet, now: datetime) -> dict[str, int]:
 
 
 def _array_facets(qs: QuerySet) -> dict[str, list[tuple[str, int]]]:
+    """Counts per country and per skill in one scan of the result set (no materialised copy)."""
     inner, params = qs.order_by().values("eligible_countries", "skill_names").query.sql_with_params()
+    # Two narrow GROUP BYs (each an index-only scan when the result set is large) beat one
+    # aggregate over concatenated keys.
     sql = (
-        f"WITH s AS MATERIALIZED ({inner}) "  # noqa: S608 (inner is the ORM's own SQL, values are params)
-        "(SELECT 'country', x, count(*) FROM s, unnest(s.eligible_countries) x GROUP BY x) "
-        "UNION ALL (SELECT 'skill', x, count(*) FROM s, unnest(s.skill_names) x GROUP BY x)"
+        f"(SELECT 'country', x, count(*) FROM ({inner}) s, unnest(s.eligible_countries) x GROUP BY x) "  # noqa: S608 (the ORM's own SQL; values are params)
+        f"UNION ALL (SELECT 'skill', x, count(*) FROM ({inner}) s, unnest(s.skill_names) x GROUP BY x)"
     )
     out: dict[str, list[tuple[str, int]]] = {"country": [], "skill": []}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, *params])
         for facet, value, count in cursor.fetchall():
             out[facet].append((value, count))
     for values in out.values():
         values.sort(key=lambda vc: (-vc[1], vc[0]))
     return out
+
+
+ARRAY_FACET_CACHE_MIN = 5000
+ARRAY_FACET_CACHE_SECONDS = 60
+
+
+def _array_facets_for(qs: QuerySet, *, total: int, scalar: dict[str, int], key_parts: tuple) -> dict:
+    """Country and skill counts; for large result sets (the costly ones: every listing, a broad
+    filter) cached for a minute under a key that includes the fresh scalar counts, so a listing
+    entering or leaving the result set changes the key. Small result sets are always counted
+    live. A cache outage only costs time."""
+    if total < ARRAY_FACET_CACHE_MIN:
+        return _array_facets(qs)
+    digest = hashlib.sha256(repr((connection.settings_dict["NAME"], key_parts, sorted(scalar.items()))).encode())
+    key = f"listings:array-facets:{digest.hexdigest()}"
+    try:
+        cached = cache.get(key)
+    except Exception:  # the cache is an optimisation: never fail a search because Redis is down
+        logger.warning("facet cache unavailable", exc_info=True)
+        cached = None
+    if cached is not None:
+        return cached
+    arrays = _array_facets(qs)
+    try:
+        cache.set(key, arrays, ARRAY_FACET_CACHE_SECONDS)
+    except Exception:
+        logger.warning("facet cache unavailable", exc_info=True)
+    return arrays
 
 
 def _facets(scalar: dict[str, int], arrays: dict, params: Params) -> dict[str, list[FacetValue]]:
@@ -368,7 +405,25 @@ def search_listings(params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZ
             matched = filtered.filter(search_vector=query)
             scalar = _scalar_facets(matched, now)
             total = sum(scalar.get(f"kind:{k}", 0) for k in Listing.Kind.values)
-    arrays = _array_facets(matched) if total else {"country": [], "skill": []}
+    key_parts = (
+        params.q,
+        used_fallback,
+        params.kind,
+        params.field,
+        params.compensation,
+        params.hours,
+        params.duration,
+        params.country,
+        params.skill,
+        params.posted,
+        sorted(windows) if windows is not None else None,
+        viewer.institution_id,
+    )
+    arrays = (
+        _array_facets_for(matched, total=total, scalar=scalar, key_parts=key_parts)
+        if total
+        else {"country": [], "skill": []}
+    )
 
     num_pages = max(1, -(-total // page_size))
     page = min(max(1, params.page), num_pages)
@@ -398,7 +453,7 @@ def search_listings(params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZ
         total=total,
         page=page,
         num_pages=num_pages,
-        facets=_facets(scalar, arrays, params) if total or params.q else _facets(scalar, arrays, params),
+        facets=_facets(scalar, arrays, params),
         suggestion=suggestion if used_fallback else "",
         used_fallback=used_fallback,
         viewer=viewer,

@@ -85,3 +85,26 @@ def test_api_list_query_count_is_constant(client, org, employer, django_assert_n
     with django_assert_num_queries(3):
         response = client.get("/api/v1/listings/", {"q": "python", "kind": "internship"})
     assert response.status_code == 200
+
+
+def test_large_result_sets_reuse_the_country_and_skill_counts(
+    client, org, employer, django_assert_num_queries, monkeypatch
+):
+    from django.core.cache import cache
+
+    from listings import search
+
+    monkeypatch.setattr(search, "ARRAY_FACET_CACHE_MIN", 3)
+    cache.clear()
+    make_listings(org, employer, 4)
+    client.get(reverse("listings:list"), {"field": "marketing"})  # 1 result: counted live, not cached
+    with django_assert_num_queries(3):
+        client.get(reverse("listings:list"), {"field": "marketing"})
+    client.get(reverse("listings:list"))  # 4 results: counted and cached
+    with django_assert_num_queries(2):
+        response = client.get(reverse("listings:list"))
+    assert {v.value: v.count for v in response.context["result"].facets["skill"]}["Python"] == 4
+    # A new listing changes the fresh counts, hence the key: nothing stale is shown.
+    PublishedListingFactory(organization=org, actor=employer, skills=["Python"])
+    response = client.get(reverse("listings:list"))
+    assert {v.value: v.count for v in response.context["result"].facets["skill"]}["Python"] == 5

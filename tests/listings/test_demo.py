@@ -10,6 +10,6 @@ def test_demo_data_builds_listings_in_every_state(db, capsys):
     assert Listing.objects.count() == 40
     assert counts["published"] >= 25
     assert counts["pending_review"] == 3
-    assert counts["closed"] == 3
+    assert counts["closed"] >= 3  # the applications demo may fill (close) more
     assert counts["draft"] == 2
     assert not Listing.objects.filter(search_vector__isnull=True).exists()
