@@ -31,7 +31,7 @@ PIPELINE_ORDER = [
     S.WITHDRAWN,
     S.CLOSED,
 ]
-PIPELINE_PAGE_SIZE = 100
+PIPELINE_PAGE_SIZE = 50
 
 
 class Median(Aggregate):
@@ -190,15 +190,23 @@ def pipeline(*, listing: Listing, filters: PipelineFilters, page_number=1, now: 
         .order_by("rank", "submitted_at", "pk")
     )
     page = Paginator(qs, PIPELINE_PAGE_SIZE).get_page(page_number)
+    today = viewer_today("UTC", now)
     for application in page.object_list:
-        profile = getattr(application.student, "student_profile", None) if application.student else None
+        # Display values computed once here: the template only prints them (the page's cost is
+        # its rows).
+        student = application.student
+        profile = getattr(student, "student_profile", None) if student else None
+        application.applicant_name = student.get_full_name() if student else "Former user"
+        application.institution_name = profile.institution.name if profile and profile.institution else "Independent"
+        application.country = (profile.country if profile else "") or "—"
+        application.skill_text = ", ".join(s.name for s in profile.skills.all()) if profile else ""
         application.overlap = (
             overlap_hours(
                 listing_tz=listing.time_zone,
                 work_start=listing.work_start,
                 work_end=listing.work_end,
                 viewer_tz=profile.time_zone,
-                on=viewer_today("UTC", now),
+                on=today,
             )
             if profile
             else None

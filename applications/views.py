@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -221,6 +222,7 @@ def listing_pipeline(request, pk: int):
             "form": form,
             "querystring": query.urlencode(),
             "reject_form": BulkRejectForm(),
+            "detail_base": reverse("applications:employer_detail", args=[0]).removesuffix("0/"),
         },
     )
 

@@ -12,18 +12,26 @@ from tests.listings.factories import (
 )
 
 
-@pytest.fixture
-def resume_files():
-    """The application résumé files in private storage now (to assert that nothing was left)."""
+@pytest.fixture(autouse=True)
+def private_dir(tmp_path, monkeypatch):
+    """Each test keeps private files (résumés) in its own directory, so parallel runs never see
+    each other's files and "nothing was saved" can be asserted exactly."""
     from applications.models import Application
 
     storage = Application._meta.get_field("resume").storage
+    location = tmp_path / "private"
+    monkeypatch.setattr(storage, "base_location", str(location), raising=False)
+    monkeypatch.setattr(storage, "location", str(location), raising=False)
+    return location
+
+
+@pytest.fixture
+def resume_files(private_dir):
+    """The application résumé files in private storage now (to assert that nothing was left)."""
+    folder = private_dir / "application-resumes"
 
     def current() -> set[str]:
-        try:
-            return set(storage.listdir("application-resumes")[1])
-        except FileNotFoundError:
-            return set()
+        return {p.name for p in folder.iterdir()} if folder.exists() else set()
 
     return current
 
