@@ -84,6 +84,7 @@ class MoveForm(MessageForm):
     field_order = ["to_status", "message"]
 
     def __init__(self, *args, moves: list[str], **kwargs):
+        kwargs.setdefault("auto_id", "move_%s")  # unique ids beside the offer and note forms
         super().__init__(*args, **kwargs)
         self.fields["to_status"].choices = [(m, S(m).label) for m in moves]
         self.fields["message"].help_text = "Sent to the student with the status change."
@@ -99,6 +100,10 @@ class OfferForm(MessageForm):
 
     field_order = ["offer_start_date", "message"]
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "offer_%s")
+        super().__init__(*args, **kwargs)
+
     def clean_offer_start_date(self):
         value = self.cleaned_data.get("offer_start_date")
         if value and value < timezone.localdate():
@@ -113,6 +118,10 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 3, "maxlength": 4000}),
         help_text="Visible to your organization only; the student never sees notes.",
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "note_%s")
+        super().__init__(*args, **kwargs)
 
 
 class BulkRejectForm(MessageForm):
