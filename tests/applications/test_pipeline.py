@@ -148,3 +148,41 @@ def test_response_time_is_the_median_days_to_the_first_answer(client):
     client.force_login(employer)
     inbox = client.get(reverse("applications:employer_applicants")).content.decode()
     assert "2 days" in inbox
+
+
+def _student_list_queries(client, django_assert_num_queries, student, expected):
+    client.get(reverse("applications:list"))
+    with django_assert_num_queries(expected):
+        response = client.get(reverse("applications:list"))
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_my_applications_query_count_does_not_grow(client, django_assert_num_queries, size):
+    student = StudentFactory(profile={"country": "DE"})
+    for i in range(size):
+        app = SubmittedApplicationFactory(student=student, openings=2)
+        if i % 2:
+            application_transition(application=app, to_status="offered", user=member_of(app.listing))
+            application_transition(application=app, to_status="accepted", user=student)
+    client.force_login(student)
+    page = _student_list_queries(client, django_assert_num_queries, student, 4)
+    assert page.count("Placement ") == size // 2
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_employer_applicants_page_query_count_does_not_grow(client, django_assert_num_queries, size):
+    listing = PublishedListingFactory(requires_resume=False, openings=size)
+    other = PublishedListingFactory(requires_resume=False, organization=listing.organization, openings=size)
+    employer = member_of(listing)
+    for i in range(size):
+        app = SubmittedApplicationFactory(listing=listing if i % 2 else other)
+        if i % 3 == 0:
+            application_transition(application=app, to_status="offered", user=employer)
+            application_transition(application=app, to_status="accepted", user=app.student)
+    client.force_login(employer)
+    url = reverse("applications:employer_applicants")
+    client.get(url)
+    with django_assert_num_queries(7):
+        page = client.get(url).content.decode()
+    assert page.count("Former user") == 0 and listing.title in page
