@@ -118,14 +118,27 @@ print("recorded")
 """
 
 
+@pytest.fixture
+def private_redis(tmp_path):
+    """A Redis server of this test's own, which it may stop and restart; always stopped at the end."""
+    directory = tmp_path / "redis"
+    directory.mkdir()
+    yield directory
+    pidfile = directory / "redis.pid"
+    if pidfile.exists():
+        try:
+            _stop_redis(pidfile)
+        except (ProcessLookupError, ValueError):
+            pass
+
+
 def test_events_recorded_while_redis_is_down_are_delivered_by_the_sweep_after_it_returns(
-    worker_factory, tmp_path, settings
+    worker_factory, private_redis, settings
 ):
     from django.db import connection
 
     users = [UserFactory() for _ in range(3)]
-    redis_dir = tmp_path / "redis"
-    redis_dir.mkdir()
+    redis_dir = private_redis
     redis_url, pidfile = _start_redis(redis_dir)
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     worker = worker_factory(redis_url=redis_url, extra_env={"OUTBOX_SWEEP_GRACE_SECONDS": "0"}).start()
@@ -151,4 +164,3 @@ def test_events_recorded_while_redis_is_down_are_delivered_by_the_sweep_after_it
     )
     assert sorted(m["To"] for m in worker.mail.messages()) == sorted(u.email for u in users)
     worker.stop()
-    _stop_redis(pidfile)
