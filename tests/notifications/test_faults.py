@@ -1,5 +1,6 @@
 """Faults with real processes: a worker killed mid-delivery, Redis down while events are recorded."""
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -126,10 +127,8 @@ def private_redis(tmp_path):
     yield directory
     pidfile = directory / "redis.pid"
     if pidfile.exists():
-        try:
+        with contextlib.suppress(ProcessLookupError, ValueError):
             _stop_redis(pidfile)
-        except (ProcessLookupError, ValueError):
-            pass
 
 
 def test_events_recorded_while_redis_is_down_are_delivered_by_the_sweep_after_it_returns(
