@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from . import services
+from .forms import InstitutionDomainForm
 from .models import (
     CareerServicesMembership,
     Institution,
     InstitutionDomain,
+    InstitutionLinkRequest,
     Invitation,
     Membership,
     Organization,
@@ -31,6 +34,7 @@ class UserAdmin(BaseUserAdmin):
 
 class InstitutionDomainInline(admin.TabularInline):
     model = InstitutionDomain
+    form = InstitutionDomainForm
     extra = 1
 
 
@@ -55,6 +59,26 @@ class OrganizationAdmin(admin.ModelAdmin):
     search_fields = ["name", "website"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+    readonly_fields = ["verification", "verification_note", "verified_at"]
+    actions = ["mark_verified", "mark_rejected", "mark_unverified"]
+
+    # Verification goes through the service so the owner is notified.
+    def _set(self, request, queryset, state):
+        for organization in queryset:
+            services.organization_set_verification(organization=organization, verification=state, by=request.user)
+        self.message_user(request, f"{queryset.count()} organization(s) set to {state}.")
+
+    @admin.action(description="Mark as verified (notifies the owner)")
+    def mark_verified(self, request, queryset):
+        self._set(request, queryset, Organization.Verification.VERIFIED)
+
+    @admin.action(description="Mark as rejected (notifies the owner)")
+    def mark_rejected(self, request, queryset):
+        self._set(request, queryset, Organization.Verification.REJECTED)
+
+    @admin.action(description="Mark as unverified (notifies the owner)")
+    def mark_unverified(self, request, queryset):
+        self._set(request, queryset, Organization.Verification.UNVERIFIED)
 
 
 @admin.register(StudentProfile)
@@ -68,4 +92,19 @@ class StudentProfileAdmin(admin.ModelAdmin):
 
 admin.site.register(Skill)
 admin.site.register(CareerServicesMembership)
-admin.site.register(Invitation)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "kind", "organization", "institution", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["kind"]
+    search_fields = ["email"]
+    raw_id_fields = ["invited_by", "accepted_by"]
+    readonly_fields = ["token"]
+
+
+@admin.register(InstitutionLinkRequest)
+class InstitutionLinkRequestAdmin(admin.ModelAdmin):
+    list_display = ["student", "institution", "status", "created_at", "decided_at"]
+    list_filter = ["status", "institution"]
+    raw_id_fields = ["student", "decided_by"]

@@ -6,13 +6,18 @@ organizations `northwind-labs` (the demo employer's, verified), `brightpath-medi
 and `student2@demo.example` … `student8@demo.example`.
 """
 
+from io import BytesIO
+
 from allauth.account.models import EmailAddress
+from django.core.files.base import ContentFile
+from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import (
     CareerServicesMembership,
     Institution,
     InstitutionDomain,
+    InstitutionLinkRequest,
     Membership,
     Organization,
     Role,
@@ -182,6 +187,25 @@ def skill(name: str) -> Skill:
     return Skill.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
 
 
+def resume_pdf(name: str, program: str, skills: list[str]) -> bytes:
+    """A one-page résumé generated with reportlab."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle(f"Résumé of {name}")
+    pdf.setFont("Helvetica-Bold", 20)
+    pdf.drawString(72, 770, name)
+    pdf.setFont("Helvetica", 12)
+    pdf.drawString(72, 745, program)
+    pdf.drawString(72, 715, "Skills: " + ", ".join(skills))
+    pdf.drawString(72, 690, "Looking for a remote internship or micro-internship.")
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
 def seed(stdout) -> None:
     users = {email: demo_user(email, name, role) for email, name, role in DEMO_USERS}
 
@@ -237,6 +261,24 @@ def seed(stdout) -> None:
         )
         if created:
             profile.skills.set([skill(s) for s in skills])
+        if not profile.links:
+            profile.links = [f"https://portfolio.example/{slugify(name)}"]
+            profile.save(update_fields=["links"])
+        if not profile.resume:
+            profile.resume.save("resume.pdf", ContentFile(resume_pdf(name, program, skills)), save=False)
+            profile.resume_uploaded_at = timezone.now()
+            profile.save(update_fields=["resume", "resume_uploaded_at"])
+
+    # An independent student has asked to join Lakeside: the demo career-services login can decide.
+    priya = User.objects.get(email="student5@demo.example")
+    if not InstitutionLinkRequest.objects.filter(student=priya).exists():
+        InstitutionLinkRequest.objects.create(
+            student=priya,
+            institution=institutions["lakeside"],
+            student_number="LU-2026-0415",
+            message="I study in the Lakeside MSc by distance learning and signed up with a personal address.",
+        )
+        StudentProfile.objects.filter(user=priya).update(institution_link=StudentProfile.LinkStatus.REQUESTED)
     stdout.write(
         f"  accounts: {len(DEMO_USERS)} demo logins, {len(STUDENTS)} students, {len(ORGANIZATIONS)} organizations"
     )

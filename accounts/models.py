@@ -234,6 +234,14 @@ class StudentProfile(models.Model):
     def __str__(self):
         return f"Profile of {self.user}"
 
+    @property
+    def is_linked(self) -> bool:
+        """Linked to an institution by a verified email domain or by its staff's approval."""
+        return self.institution_id is not None and self.institution_link in (
+            self.LinkStatus.DOMAIN,
+            self.LinkStatus.APPROVED,
+        )
+
 
 def logo_upload_to(instance, filename):
     return f"logos/{uuid.uuid4().hex}.png"

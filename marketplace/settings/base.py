@@ -134,6 +134,11 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+# Sign-up asks for a name and a role (accounts.forms.SignupForm). A duplicate address gets a clear
+# form error rather than allauth's silent "account exists" email (issue 3 asks for the error).
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_PREVENT_ENUMERATION = False
+INVITATION_TTL = timedelta(days=7)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
