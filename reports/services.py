@@ -82,7 +82,7 @@ def report_export_run(*, export_id: int) -> ReportExport | None:
     finishes after the first discards its own file."""
     with transaction.atomic():
         export = (
-            ReportExport.objects.select_for_update(no_key=True)
+            ReportExport.objects.select_for_update(no_key=True, of=("self",))
             .select_related("institution")
             .filter(pk=export_id)
             .first()
@@ -120,7 +120,11 @@ def report_export_run(*, export_id: int) -> ReportExport | None:
         raise
 
     with transaction.atomic():
-        locked = ReportExport.objects.select_for_update(no_key=True).select_related("requested_by").get(pk=export.pk)
+        locked = (
+            ReportExport.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("requested_by")
+            .get(pk=export.pk)
+        )
         if locked.status == ReportExport.Status.READY:
             storage.delete(name)
             return locked
