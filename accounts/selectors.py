@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .models import (
@@ -85,7 +86,7 @@ def skills_matching(query: str, *, limit: int = 10) -> list[Skill]:
         return []
     return list(
         Skill.objects.filter(Q(name__istartswith=query) | Q(slug__startswith=query.lower()))
-        .order_by("name")
+        .order_by(Lower("name"), "pk")
         .only("name", "slug")[:limit]
     )
 

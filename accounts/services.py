@@ -200,7 +200,7 @@ def institution_link_decide(*, link_request: InstitutionLinkRequest, decided_by:
     """Career-services staff approve (the student is linked) or reject a pending request."""
     with transaction.atomic():
         locked = (
-            InstitutionLinkRequest.objects.select_for_update(no_key=True)
+            InstitutionLinkRequest.objects.select_for_update(no_key=True, of=("self",))
             .select_related("institution", "student")
             .get(pk=link_request.pk)
         )
@@ -421,7 +421,7 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> None:
 
 def _lock_usable(invitation: Invitation) -> Invitation:
     locked = (
-        Invitation.objects.select_for_update(no_key=True)
+        Invitation.objects.select_for_update(no_key=True, of=("self",))
         .select_related("organization", "institution")
         .get(pk=invitation.pk)
     )
