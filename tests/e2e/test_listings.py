@@ -68,6 +68,8 @@ def test_employer_publishes_and_student_finds_and_saves(page, demo_data):
     expect(page).to_have_url(re.compile(r"q=quantum"))
     expect(page.get_by_role("heading", name=re.compile(r"^1 listing "))).to_be_visible()
     # Narrow with a facet: htmx updates the results in place and the URL stays shareable.
+    page.wait_for_load_state("load")
+    page.wait_for_function("window.htmx !== undefined")
     page.get_by_label(re.compile(r"^Micro-internship")).check()
     expect(page).to_have_url(re.compile(r"kind=micro"))
     expect(page.get_by_label(re.compile(r"^Micro-internship"))).to_be_checked()
