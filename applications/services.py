@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import StudentProfile, User
+from accounts.uploads import resume_check
 from listings.models import Listing
 from notifications.services import Message, notify, notify_each
 
@@ -28,7 +29,6 @@ from .models import (
     Placement,
 )
 from .permissions import apply_refusal, can_review_application, can_view_pipeline
-from .resumes import resume_validate
 
 logger = logging.getLogger(__name__)
 
@@ -333,7 +333,7 @@ def application_submit(
     resume_content = None
     if resume_upload is not None:
         try:
-            resume_validate(resume_upload)
+            resume_check(resume_upload)  # the same rules as the profile résumé
         except ValidationError as exc:
             errors.setdefault("resume", []).extend(exc.messages)
         else:

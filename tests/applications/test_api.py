@@ -76,7 +76,7 @@ def test_bad_resume_through_the_api_is_refused(api, student):
         format="multipart",
     )
     assert response.status_code == 400
-    assert response.json()["resume"] == ["The résumé must be a PDF file."]
+    assert response.json()["resume"] == ["The résumé must be a PDF document (this file is not a PDF)."]
     assert not Application.objects.exists()
 
 

@@ -86,7 +86,10 @@ def test_service_enforces_required_answers_without_the_form(listing, student, re
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"MZ\x90\x00 this is an executable renamed to pdf", "The résumé must be a PDF file."),
+        (
+            b"MZ\x90\x00 this is an executable renamed to pdf",
+            "The résumé must be a PDF document (this file is not a PDF).",
+        ),
         (b"%PDF-1.7\n garbage that is not a pdf", "The résumé could not be read as a PDF."),
         (b"", "The submitted file is empty."),
     ],
