@@ -243,7 +243,8 @@ def corrections(words: list[str], *, use_trigram: bool | None = None) -> dict[st
 def fallback_query(q: str, *, use_trigram: bool | None = None) -> tuple[SearchQuery | None, str]:
     """A tsquery of the corrected words (each word: any of its corrections) and a "did you
     mean" text, or (None, "") when nothing is close."""
-    words = re.findall(r"[a-z0-9]+", q.lower())
+    # Words the user excluded ("-word") are not corrected into the query.
+    words = [w for token in q.lower().split() if not token.startswith("-") for w in re.findall(r"[a-z0-9]+", token)]
     fixed = corrections(words, use_trigram=use_trigram)
     if not fixed:
         return None, ""

@@ -240,3 +240,13 @@ def test_browse_page_urls_are_shareable_and_bad_params_do_not_fail(catalogue, cl
     response = client.get(reverse("listings:list") + "?kind=bogus&page=abc&country=123")
     assert response.status_code == 200
     assert "were not understood" in response.content.decode()
+
+
+def test_odd_queries_never_fail(org, employer, client):
+    PublishedListingFactory(organization=org, actor=employer, title="The best intern for the job")
+    for q in ["the", "!!!", "a & b | !c", '"unclosed', "-intern", "x" * 200, "'; DROP TABLE listings_listing; --"]:
+        response = client.get(reverse("listings:list"), {"q": q})
+        assert response.status_code == 200, q
+        assert client.get("/api/v1/listings/", {"q": q}).status_code == 200, q
+    assert run(q="-intern").total == 0
+    assert run(q='"best intern"').total == 1
