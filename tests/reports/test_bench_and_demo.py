@@ -1,0 +1,41 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import Institution
+from applications.models import Placement
+from reports import bench
+from reports.models import OutcomeRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_bench_tops_up_lakeside_placements():
+    out = io.StringIO()
+    assert bench.seed(out, placements=120, listings=0)
+    lakeside = Institution.objects.get(slug="lakeside")
+    assert Placement.objects.filter(student__student_profile__institution=lakeside).count() == 120
+    bench.seed(out, placements=150)
+    assert Placement.objects.filter(student__student_profile__institution=lakeside).count() == 150
+
+
+def test_demo_careers_login_sees_a_populated_dashboard(client, demo_data):
+    from accounts.models import User
+
+    careers = User.objects.get(email="careers@demo.example")
+    client.force_login(careers)
+    figures = client.get(reverse("reports:dashboard")).context["figures"]
+    assert figures.students == 5
+    assert figures.placements_completed >= 5
+    assert figures.placements_active >= 1
+    assert figures.applications_total >= 10
+    assert figures.median_response_days is not None
+    assert figures.outcomes.graduates >= 1 and figures.outcomes.known >= 1
+    assert len(figures.placements_by_field) >= 4
+    assert len(figures.employer_countries) >= 3
+    # Idempotent: a second run adds nothing.
+    before = (Placement.objects.count(), OutcomeRecord.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert (Placement.objects.count(), OutcomeRecord.objects.count()) == before
