@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import datetime, timedelta
+from urllib.parse import unquote
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
@@ -64,7 +65,8 @@ class Viewer:
 def viewer_for(request) -> Viewer:
     """The viewer's time zone from their profile, else the ``tz`` cookie set by site.js, else UTC."""
     user = getattr(request, "user", None)
-    cookie_tz = valid_zone(request.COOKIES.get("tz"))
+    # site.js stores the zone URL-encoded ("Asia%2FTokyo").
+    cookie_tz = valid_zone(unquote(request.COOKIES.get("tz", "")))
     if user is not None and user.is_authenticated and user.is_student:
         profile = StudentProfile.objects.filter(user=user).values("time_zone", "institution_id").first()
         if profile:
