@@ -39,7 +39,8 @@ def _send_sweep(queue: str, redis_url: str | None = None):
 
     url = redis_url or settings.REDIS_URL
     broker = url.replace("unix://", "redis+socket://", 1)
-    app = Celery("probe", broker=broker)
+    # Not the current app: the tests' own tasks must keep using the project's app and broker.
+    app = Celery("probe", broker=broker, set_as_current=False)
     app.send_task("notifications.tasks.outbox_sweep_task", queue=queue)
     app.close()
 
