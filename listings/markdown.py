@@ -1,5 +1,7 @@
 """Listing descriptions are Markdown written by employers: rendered, then sanitised with nh3."""
 
+import re
+
 import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -11,8 +13,16 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 
+SHIFT = {"1": "3", "2": "3", "3": "4", "4": "5", "5": "6", "6": "6"}
+
+
+def _demote_headings(html: str) -> str:
+    # The description sits under the page's own h2 ("About the role"): keep the outline intact.
+    return re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m.group(1)}h{SHIFT[m.group(2)]}", html)
+
+
 def render_markdown(text: str) -> SafeString:
-    html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    html = _demote_headings(md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html"))
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -142,6 +142,7 @@ def test_markdown_with_script_tags_renders_safe(client, employer, org):
     )
     assert "<script" not in html and "onerror" not in html and "javascript:" not in html and "onclick" not in html
     assert "<strong>bold</strong>" in html
+    assert "<h3>Title</h3>" in html  # demoted below the page's own headings
     assert 'href="https://ok.example"' in html
     from tests.listings.factories import PublishedListingFactory
 
