@@ -20,6 +20,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
+from django.utils.safestring import mark_safe
 
 from . import events
 from .models import Notification, NotificationPreference, OutboxEmail
@@ -37,12 +38,12 @@ def absolute_url(path: str) -> str:
 
 
 def _render_email(event: events.Event, context: dict) -> tuple[str, str, str]:
-    subject = render_to_string(f"{event.template}_subject.txt", context).strip().replace("\n", " ")
-    text = render_to_string(f"{event.template}.txt", context).strip() + "\n"
+    subject = render_to_string(f"{event.template}_subject.txt", context, using="text").strip().replace("\n", " ")
+    text = render_to_string(f"{event.template}.txt", context, using="text").strip() + "\n"
     try:
         html_body = render_to_string(f"{event.template}.html", context)
     except TemplateDoesNotExist:
-        html_body = linebreaks(escape(text), autoescape=False)
+        html_body = mark_safe(linebreaks(escape(text), autoescape=False))  # noqa: S308 (escaped just before)
     html = render_to_string("notifications/email/base.html", {**context, "subject": subject, "body": html_body})
     return subject, text, html
 

@@ -78,6 +78,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain-text emails and subjects: the same templates, rendered without HTML escaping
+        # (an apostrophe must stay an apostrophe). Used explicitly with using="text".
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 

@@ -181,3 +181,18 @@ def _wait_status(status, timeout=20):
             return True
         time.sleep(0.1)
     return False
+
+
+@pytest.mark.django_db
+def test_plain_text_email_is_not_html_escaped_but_html_version_is():
+    user = UserFactory()
+    ids = services.notify(
+        event="system.message",
+        recipients=[user],
+        key="esc",
+        context={"title": "Tom's <offer>", "message": 'A & B\'s "deal"'},
+    )
+    row = OutboxEmail.objects.get(pk=ids[0])
+    assert row.subject == "Tom's <offer>"
+    assert 'A & B\'s "deal"' in row.body_text
+    assert "A &amp; B&#x27;s &quot;deal&quot;" in row.body_html
