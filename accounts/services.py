@@ -523,6 +523,7 @@ def user_delete(*, user: User) -> User:
     """
     from rest_framework.authtoken.models import Token
 
+    from applications.services import applications_anonymise_for_student
     from notifications.models import Notification
 
     with transaction.atomic():
@@ -551,6 +552,7 @@ def user_delete(*, user: User) -> User:
         EmailAddress.objects.filter(user=locked).delete()
         Notification.objects.filter(recipient=locked).delete()
         Token.objects.filter(user=locked).delete()
+        files.extend(applications_anonymise_for_student(student_id=locked.pk))
         locked.email = f"deleted-{locked.pk}@anonymised.invalid"
         locked.name = ""
         locked.is_active = False

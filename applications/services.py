@@ -482,3 +482,16 @@ def application_note_add(*, application: Application, author, body: str) -> Appl
         raise ValidationError({"body": "Keep notes under 4,000 characters."})
     with transaction.atomic():
         return ApplicationNote.objects.create(application=application, author=author, body=body)
+
+
+def applications_anonymise_for_student(*, student_id: int) -> list[tuple]:
+    """Scrub what a deleting student wrote (cover letters, answers, team notes about them stay with
+    the organization that wrote them) while keeping the rows, so counts and statuses stay true.
+
+    Returns the (storage, name) of résumé snapshots for the caller to delete after commit.
+    """
+    rows = Application.objects.filter(student_id=student_id).exclude(cover_letter="", answers={}, resume="")
+    files = [(app.resume.storage, app.resume.name) for app in rows.only("pk", "resume") if app.resume]
+    rows.update(cover_letter="", answers={}, resume="")
+    ApplicationStatusChange.objects.filter(application__student_id=student_id, actor_id=student_id).update(message="")
+    return files

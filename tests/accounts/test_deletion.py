@@ -41,8 +41,10 @@ def test_student_deletes_their_account_and_personal_data_goes(client, django_cap
     assert not EmailAddress.objects.filter(user=user).exists()
     assert not Notification.objects.filter(recipient=user).exists()
     assert not resume.storage.exists(resume.name)
-    # The application row stays, as a count, pointing at the anonymised user.
-    assert Application.objects.filter(pk=application.pk, listing=listing).exists()
+    # The application row stays, as a count, pointing at the anonymised user, without what they wrote.
+    kept = Application.objects.get(pk=application.pk, listing=listing)
+    assert kept.cover_letter == "" and kept.answers == {} and not kept.resume
+    assert kept.status == application.status
     # Signed out, and the old credentials no longer work.
     assert client.get(reverse("accounts:profile")).status_code == 302
     assert not client.login(email="amara@example.org", password="correct-horse-battery")
