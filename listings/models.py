@@ -146,10 +146,10 @@ class Listing(models.Model):
             # Facet counts over many listings read this narrow index instead of the wide table
             # (index-only scans): every column the facets and filters need, visible listings only.
             models.Index(
-                fields=["kind", "field", "compensation_type", "hours_per_week", "duration_days", "published_at"],
+                fields=["field", "compensation_type", "kind", "hours_per_week", "duration_days", "published_at"],
                 include=["organization_id", "eligible_countries", "skill_names", "work_window"],
                 condition=Q(status="published", hidden_for_review=False),
-                name="listing_visible_facets",
+                name="listing_visible_facets_v2",
             ),
             models.Index(
                 fields=["work_window"],
