@@ -235,6 +235,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
         "args": ("daily",),
     },
+    "report-exports-purge": {
+        "task": "reports.tasks.report_exports_purge_task",
+        "schedule": crontab(hour=4, minute=5),
+    },
     "saved-search-alerts-weekly": {
         "task": "listings.tasks.saved_search_alerts_task",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
