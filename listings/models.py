@@ -151,6 +151,19 @@ class Listing(models.Model):
                 condition=Q(status="published", hidden_for_review=False),
                 name="listing_visible_facets_v2",
             ),
+            # The "deadline" and "pay" sorts walk these instead of sorting every match.
+            models.Index(
+                models.F("application_deadline").asc(nulls_last=True),
+                models.F("published_at").desc(),
+                condition=Q(status="published", hidden_for_review=False),
+                name="listing_visible_by_deadline",
+            ),
+            models.Index(
+                models.F("hourly_pay").desc(nulls_last=True),
+                models.F("published_at").desc(),
+                condition=Q(status="published", hidden_for_review=False),
+                name="listing_visible_by_pay",
+            ),
             models.Index(
                 fields=["work_window"],
                 condition=Q(status="published", hidden_for_review=False),
