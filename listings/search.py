@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -242,8 +242,8 @@ def corrections(words: list[str], *, use_trigram: bool | None = None) -> dict[st
     return {w: [c for _, c in sorted(found[w])[:3]] for w in words if w in found}
 
 
-def fallback_query(q: str, *, use_trigram: bool | None = None) -> tuple[SearchQuery | None, str]:
-    """A tsquery of the corrected words (each word: any of its corrections) and a "did you
+def fallback_query(q: str, *, use_trigram: bool | None = None) -> tuple[str | None, str]:
+    """A raw tsquery of the corrected words (each word: any of its corrections) and a "did you
     mean" text, or (None, "") when nothing is close."""
     # Words the user excluded ("-word") are not corrected into the query.
     words = [w for token in q.lower().split() if not token.startswith("-") for w in re.findall(r"[a-z0-9]+", token)]
@@ -253,7 +253,7 @@ def fallback_query(q: str, *, use_trigram: bool | None = None) -> tuple[SearchQu
     # Dictionary words are [a-z0-9] only, so they are safe inside a raw tsquery.
     raw = " & ".join("(" + " | ".join(f"'{c}'" for c in fixed[w]) + ")" for w in words if w in fixed)
     suggestion = " ".join(fixed[w][0] if w in fixed else w for w in words)
-    return SearchQuery(raw, search_type="raw", config=CONFIG), suggestion
+    return raw, suggestion
 
 
 # --- the search ---------------------------------------------------------------------------------
@@ -335,32 +335,56 @@ def _array_facets(qs: QuerySet, *, large: bool) -> dict[str, list[tuple[str, int
     return out
 
 
-ARRAY_FACET_CACHE_MIN = 5000
-ARRAY_FACET_CACHE_SECONDS = 60
+FACET_CACHE_MIN = 5000
+FACET_CACHE_SECONDS = 60
+GENERATION_KEY = "listings:generation"
 
 
-def _array_facets_for(qs: QuerySet, *, total: int, scalar: dict[str, int], key_parts: tuple) -> dict:
-    """Country and skill counts; for large result sets (the costly ones: every listing, a broad
-    filter) cached for a minute under a key that includes the fresh scalar counts, so a listing
-    entering or leaving the result set changes the key. Small result sets are always counted
-    live. A cache outage only costs time."""
-    if total < ARRAY_FACET_CACHE_MIN:
-        return _array_facets(qs, large=False)
-    digest = hashlib.sha256(repr((connection.settings_dict["NAME"], key_parts, sorted(scalar.items()))).encode())
-    key = f"listings:array-facets:{digest.hexdigest()}"
+def listings_changed() -> None:
+    """Invalidate cached facet counts: called by the listing services on every write that can
+    change what the search shows (and again after commit, so no reader caches pre-commit data
+    under the new generation)."""
+
+    def bump():
+        try:
+            try:
+                cache.incr(GENERATION_KEY)
+            except ValueError:
+                cache.set(GENERATION_KEY, 1, None)
+        except Exception:
+            logger.warning("facet cache unavailable", exc_info=True)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def _facet_cache_key(key_parts: tuple) -> str | None:
     try:
-        cached = cache.get(key)
+        generation = cache.get(GENERATION_KEY, 0)
     except Exception:  # the cache is an optimisation: never fail a search because Redis is down
         logger.warning("facet cache unavailable", exc_info=True)
-        cached = None
-    if cached is not None:
-        return cached
-    arrays = _array_facets(qs, large=True)
+        return None
+    digest = hashlib.sha256(repr((connection.settings_dict["NAME"], generation, key_parts)).encode())
+    return f"listings:facets:{digest.hexdigest()}"
+
+
+def _cache_get(key: str | None):
+    if key is None:
+        return None
     try:
-        cache.set(key, arrays, ARRAY_FACET_CACHE_SECONDS)
+        return cache.get(key)
     except Exception:
         logger.warning("facet cache unavailable", exc_info=True)
-    return arrays
+        return None
+
+
+def _cache_set(key: str | None, value) -> None:
+    if key is None:
+        return
+    try:
+        cache.set(key, value, FACET_CACHE_SECONDS)
+    except Exception:
+        logger.warning("facet cache unavailable", exc_info=True)
 
 
 def _facets(scalar: dict[str, int], arrays: dict, params: Params) -> dict[str, list[FacetValue]]:
@@ -409,35 +433,47 @@ def search_listings(params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZ
     query, suggestion, used_fallback = None, "", False
     if params.q:
         query = SearchQuery(params.q, search_type="websearch", config=CONFIG)
-    matched = filtered.filter(search_vector=query) if query is not None else filtered
-    scalar = _scalar_facets(matched, now)
-    total = sum(scalar.get(f"kind:{k}", 0) for k in Listing.Kind.values)
-    if total == 0 and params.q:
-        fallback, suggestion = fallback_query(params.q)
-        if fallback is not None:
-            query, used_fallback = fallback, True
-            matched = filtered.filter(search_vector=query)
-            scalar = _scalar_facets(matched, now)
-            total = sum(scalar.get(f"kind:{k}", 0) for k in Listing.Kind.values)
-    key_parts = (
-        params.q,
-        used_fallback,
-        params.kind,
-        params.field,
-        params.compensation,
-        params.hours,
-        params.duration,
-        params.country,
-        params.skill,
-        params.posted,
-        sorted(windows) if windows is not None else None,
-        viewer.institution_id,
+    # Counting a large result set is the costly part of a search: its facet counts are cached for
+    # a minute, keyed by the filters and a generation that every listing write bumps.
+    key = _facet_cache_key(
+        (
+            params.q,
+            params.kind,
+            params.field,
+            params.compensation,
+            params.hours,
+            params.duration,
+            params.country,
+            params.skill,
+            params.posted,
+            sorted(windows) if windows is not None else None,
+            viewer.institution_id,
+            now.replace(second=0, microsecond=0),  # "posted within" moves with the clock
+        )
     )
-    arrays = (
-        _array_facets_for(matched, total=total, scalar=scalar, key_parts=key_parts)
-        if total
-        else {"country": [], "skill": []}
-    )
+    cached = _cache_get(key)
+    if cached is not None:
+        scalar, arrays, fallback_raw, suggestion = cached
+        if fallback_raw:
+            query, used_fallback = SearchQuery(fallback_raw, search_type="raw", config=CONFIG), True
+        matched = filtered.filter(search_vector=query) if query is not None else filtered
+        total = sum(scalar.get(f"kind:{k}", 0) for k in Listing.Kind.values)
+    else:
+        fallback_raw = None
+        matched = filtered.filter(search_vector=query) if query is not None else filtered
+        scalar = _scalar_facets(matched, now)
+        total = sum(scalar.get(f"kind:{k}", 0) for k in Listing.Kind.values)
+        if total == 0 and params.q:
+            fallback_raw, suggestion = fallback_query(params.q)
+            if fallback_raw is not None:
+                query, used_fallback = SearchQuery(fallback_raw, search_type="raw", config=CONFIG), True
+                matched = filtered.filter(search_vector=query)
+                scalar = _scalar_facets(matched, now)
+                total = sum(scalar.get(f"kind:{k}", 0) for k in Listing.Kind.values)
+        large = total >= FACET_CACHE_MIN
+        arrays = _array_facets(matched, large=large) if total else {"country": [], "skill": []}
+        if large:
+            _cache_set(key, (scalar, arrays, fallback_raw, suggestion))
 
     num_pages = max(1, -(-total // page_size))
     page = min(max(1, params.page), num_pages)
