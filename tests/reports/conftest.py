@@ -1,6 +1,5 @@
 import pytest
 
-from tests.listings.factories import EmployerFactory, StudentFactory
 from tests.reports.factories import (
     CareerStaffFactory,
     InstitutionFactory,
@@ -30,13 +29,3 @@ def campus(db):
     c.placement_a = PlacementFactory(student=c.alice, listing=c.listing_a)
     c.placement_b = PlacementFactory(student=c.bob, listing=c.listing_b)
     return c
-
-
-@pytest.fixture
-def other_roles(db):
-    """A student, an employer and a site-staff user: none of them may see career-services pages."""
-    return {
-        "student": StudentFactory(),
-        "employer": EmployerFactory(),
-        "career services without an institution": CareerStaffFactory.__bases__[0](),
-    }

@@ -22,7 +22,7 @@ def _csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body)))
 
 
-def _ready_export(campus, staff, institution, tmp_path):
+def _ready_export(staff):
     export = services.report_export_start(user=staff, format="csv", filters=ReportFilters())
     services.report_export_run(export_id=export.pk)
     export.refresh_from_db()
@@ -62,7 +62,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, campus, name, method):
     "make_user", [StudentFactory, EmployerFactory, StaffFactory], ids=["student", "employer", "site staff"]
 )
 def test_other_roles_cannot_read_a_student_or_an_export(client, campus, make_user):
-    export = _ready_export(campus, campus.staff_a, campus.a, None)
+    export = _ready_export(campus.staff_a)
     client.force_login(make_user())
     for url in [
         reverse("reports:student_detail", args=[campus.alice.student_profile.pk]),
@@ -131,7 +131,7 @@ def test_placement_report_and_exports_hold_only_own_rows(client, campus):
 
 
 def test_background_export_files_stay_within_the_institution(client, campus):
-    export_a = _ready_export(campus, campus.staff_a, campus.a, None)
+    export_a = _ready_export(campus.staff_a)
     colleague = CareerServicesFactory()
     from accounts.models import CareerServicesMembership
 
