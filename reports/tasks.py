@@ -1,8 +1,6 @@
 """Background work of career services: building large exports and purging old export files."""
 
-from datetime import timedelta
-
-from celery import current_app, shared_task
+from celery import shared_task
 
 from . import services
 
@@ -25,10 +23,3 @@ def report_exports_purge_task() -> int:
     if purged >= 500:
         report_exports_purge_task.delay()
     return purged
-
-
-# Hourly purge of expired export files, registered with beat next to the project's schedule.
-current_app.conf.beat_schedule.setdefault(
-    "reports-purge-expired-exports",
-    {"task": "reports.tasks.report_exports_purge_task", "schedule": timedelta(hours=1)},
-)

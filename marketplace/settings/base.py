@@ -237,7 +237,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "report-exports-purge": {
         "task": "reports.tasks.report_exports_purge_task",
-        "schedule": crontab(hour=4, minute=5),
+        "schedule": timedelta(hours=1),
     },
     "saved-search-alerts-weekly": {
         "task": "listings.tasks.saved_search_alerts_task",

@@ -17,7 +17,7 @@ def test_seed_bench_tops_up_lakeside_placements():
     assert bench.seed(out, placements=120, listings=0)
     lakeside = Institution.objects.get(slug="lakeside")
     assert Placement.objects.filter(student__student_profile__institution=lakeside).count() == 120
-    bench.seed(out, placements=150)
+    call_command("seed_bench", placements=150, stdout=out)
     assert Placement.objects.filter(student__student_profile__institution=lakeside).count() == 150
 
 

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 BENCH_APPS = ["listings", "applications", "reports"]
+# The size options passed on to each app's bench.seed (not Django's own, such as stdout).
+SIZES = ["listings", "applicants", "stale", "stale_applications", "placements"]
 
 
 class Command(BaseCommand):
@@ -25,6 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEMO_DATA_ALLOWED:
             raise CommandError("seed_bench refuses to run with production settings.")
+        sizes = {name: options[name] for name in SIZES}
         ran = False
         for app in BENCH_APPS:
             try:
@@ -33,6 +36,6 @@ class Command(BaseCommand):
                 if exc.name != f"{app}.bench":
                     raise
                 continue
-            ran = bench.seed(self.stdout, **options) or ran
+            ran = bench.seed(self.stdout, **sizes) or ran
         if not ran:
             raise CommandError("Nothing to create: give a size, e.g. --listings 100000.")
