@@ -21,20 +21,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+import common  # bench/common.py, next to this script
+
+ROOT = common.ROOT
 PY = sys.executable
 SECTION = "## Expiry of stale postings"
-
-
-def _database_url(given: str | None) -> str:
-    if given:
-        return given
-    sys.path.insert(0, str(ROOT))
-    from marketplace import embedded
-
-    return embedded.postgres_url().replace(f"/{embedded.DATABASE_NAME}?", "/bench_jobs?")
 
 
 def _redis_url(given: str | None) -> str:
@@ -44,22 +36,6 @@ def _redis_url(given: str | None) -> str:
     from marketplace import embedded
 
     return embedded.redis_url()
-
-
-def _recreate(database_url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(_libpq(admin), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _libpq(url: str) -> str:
-    # psycopg understands postgresql:// URLs, including ?host=/socket/dir.
-    return url
 
 
 def _manage(env: dict, *args: str) -> str:
@@ -89,7 +65,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="Print results without updating docs/benchmarks.md")
     args = parser.parse_args()
 
-    database_url = _database_url(os.environ.get("DATABASE_URL"))
+    database_url = common.database_url(os.environ.get("DATABASE_URL"), "bench_jobs")
     redis_url = _redis_url(os.environ.get("REDIS_URL"))
     env = {
         **os.environ,
@@ -101,7 +77,7 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
     }
     print(f"database: {database_url}\nredis: {redis_url}")
-    _recreate(database_url)
+    common.ensure_database(database_url, recreate=True)
     _manage(env, "migrate", "--noinput", "-v0")
 
     t0 = time.monotonic()
@@ -185,7 +161,7 @@ Target: one run of the task, in batches, peak worker memory under 300 MB.
 """
     print(result)
     if not args.no_write:
-        _write(result)
+        common.write_section(SECTION, result.splitlines())
 
 
 def _rss_kb(pid: int, field: str) -> int:
@@ -193,19 +169,6 @@ def _rss_kb(pid: int, field: str) -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
-
-
-def _write(section: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = (
-        path.read_text()
-        if path.exists()
-        else "# Benchmarks\n\nOne section per benchmark; each script rewrites its own.\n"
-    )
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    replaced, found = pattern.subn(section.rstrip() + "\n\n", text)
-    text = replaced if found else text.rstrip() + "\n\n" + section
-    path.write_text(text.rstrip() + "\n")
 
 
 if __name__ == "__main__":

@@ -29,31 +29,13 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import common  # noqa: E402 (bench/common.py, next to this script)
+
 SECTION = "## Career services exports"
-
-
-def _database_url(given: str | None) -> str:
-    if given:
-        return given
-    from marketplace import embedded
-
-    parts = urlsplit(embedded.postgres_url())
-    return urlunsplit(parts._replace(path="/bench_reports"))
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _status(field: str) -> int:
@@ -100,8 +82,8 @@ def main() -> int:
     parser.add_argument("--case", choices=["query", "csv", "xlsx"], help=argparse.SUPPRESS)
     args = parser.parse_args()
 
-    url = _database_url(os.environ.get("DATABASE_URL"))
-    _ensure_database(url)
+    url = common.database_url(os.environ.get("DATABASE_URL"), "bench_reports")
+    common.ensure_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.test")
     import django
@@ -231,20 +213,7 @@ def main() -> int:
         "go there).",
         "",
     ]
-    out = Path(args.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    text = (
-        out.read_text()
-        if out.exists()
-        else "# Benchmarks\n\nOne section per benchmark; each script rewrites its own.\n\n"
-    )
-    start = text.find(SECTION)
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + "\n".join(section) + (text[end + 1 :] if end >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(section)
-    out.write_text(text)
+    out = common.write_section(SECTION, section, Path(args.output))
     print(f"Wrote {out}")
     return 0
 

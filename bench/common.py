@@ -1,0 +1,58 @@
+"""What every benchmark script shares: its own database, percentiles, and its section of
+docs/benchmarks.md (each script rewrites only its own section)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "docs" / "benchmarks.md"
+HEADER = "# Benchmarks\n\nOne section per benchmark; each script rewrites its own.\n\n"
+
+
+def database_url(given: str | None, name: str) -> str:
+    """DATABASE_URL if given, else a database called ``name`` on the embedded server (never the
+    project's own database)."""
+    if given:
+        return given
+    from marketplace import embedded
+
+    return urlunsplit(urlsplit(embedded.postgres_url())._replace(path=f"/{name}"))
+
+
+def ensure_database(url: str, *, recreate: bool = False) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if recreate:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def write_section(title: str, lines: list[str], path: Path = RESULTS) -> Path:
+    """Replace the section headed ``title`` (a "## …" line) in the results file, or append it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = path.read_text() if path.exists() else HEADER
+    section = "\n".join(lines).rstrip("\n") + "\n"
+    start = text.find(title)
+    if start >= 0:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + section + (text[end:] if end >= 0 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text)
+    return path
