@@ -439,22 +439,21 @@ def search_listings(params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZ
         query = SearchQuery(params.q, search_type="websearch", config=CONFIG)
     # Counting a large result set is the costly part of a search: its facet counts are cached for
     # a minute, keyed by the filters and a generation that every listing write bumps.
-    key = _facet_cache_key(
-        (
-            params.q,
-            params.kind,
-            params.field,
-            params.compensation,
-            params.hours,
-            params.duration,
-            params.country,
-            params.skill,
-            params.posted,
-            sorted(windows) if windows is not None else None,
-            viewer.institution_id,
-            now.replace(second=0, microsecond=0),  # "posted within" moves with the clock
-        )
+    facet_parts = (
+        params.q,
+        params.kind,
+        params.field,
+        params.compensation,
+        params.hours,
+        params.duration,
+        params.country,
+        params.skill,
+        params.posted,
+        sorted(windows) if windows is not None else None,
+        viewer.institution_id,
+        now.replace(second=0, microsecond=0),  # "posted within" moves with the clock
     )
+    key = _facet_cache_key(facet_parts)
     cached = _cache_get(key)
     if cached is not None:
         scalar, arrays, fallback_raw, suggestion = cached
@@ -475,9 +474,22 @@ def search_listings(params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZ
                 scalar = _scalar_facets(matched, now)
                 total = sum(scalar.get(f"kind:{k}", 0) for k in Listing.Kind.values)
         large = total >= FACET_CACHE_MIN
-        arrays = _array_facets(matched, large=large) if total else {"country": [], "skill": []}
-        if large:
+        if not total:
+            arrays = {"country": [], "skill": []}
+        elif large:
+            # After a write elsewhere the scalar counts are fresh again; the country and skill
+            # counts (the costliest) are reused while those fresh counts are unchanged.
+            digest = hashlib.sha256(
+                repr((connection.settings_dict["NAME"], facet_parts, sorted(scalar.items()))).encode()
+            )
+            arrays_key = f"listings:array-facets:{digest.hexdigest()}" if key else None
+            arrays = _cache_get(arrays_key)
+            if arrays is None:
+                arrays = _array_facets(matched, large=True)
+                _cache_set(arrays_key, arrays)
             _cache_set(key, (scalar, arrays, fallback_raw, suggestion))
+        else:
+            arrays = _array_facets(matched, large=False)
 
     num_pages = max(1, -(-total // page_size))
     page = min(max(1, params.page), num_pages)
