@@ -10,23 +10,11 @@ from playwright.sync_api import expect
 from applications.models import Application, Placement
 from listings.models import Listing
 from tests.applications.factories import pdf_bytes
+from tests.e2e.journeys import log_in, log_out
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "Accessibility audit of a web app"
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("internships-demo")
-    page.get_by_role("button", name="Sign In").click()
-
-
-def log_out(page):
-    page.get_by_role("button", name="Log out").click()
-    if page.get_by_role("button", name="Sign Out").count():
-        page.get_by_role("button", name="Sign Out").click()
 
 
 def test_apply_shortlist_offer_accept_creates_a_placement(page, demo_data):

@@ -10,15 +10,9 @@ from playwright.sync_api import expect
 
 from applications.models import Placement
 from reports.models import ExportAuditLog
+from tests.e2e.journeys import log_in
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("internships-demo")
-    page.get_by_role("button", name="Sign In").click()
 
 
 def test_career_services_filters_dashboard_and_exports(page, demo_data):
