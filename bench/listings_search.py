@@ -84,6 +84,7 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
 
     from listings.models import Listing
+    from listings.search import listings_changed
 
     call_command("migrate", verbosity=0)
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -106,24 +107,31 @@ def main() -> int:
     hits_by_case: dict[str, int] = {}
     for surface, path in (("API", "/api/v1/listings/"), ("page", "/listings/")):
         for label, params in CASES:
-            timings = []
-            for i in range(3 + args.runs):
-                with CaptureQueriesContext(connection) as queries:
-                    started = time.perf_counter()
-                    response = client.get(path, params)
-                    elapsed = (time.perf_counter() - started) * 1000
-                assert response.status_code == 200, (path, params, response.status_code)
-                if i >= 3:
-                    timings.append(elapsed)
+            measured = {}
+            # "cold": the facet cache is invalidated before every request (as after any listing
+            # write); "warm": the same search again within the minute the cache keeps counts.
+            for mode in ("cold", "warm"):
+                timings, counts = [], []
+                for i in range(3 + args.runs):
+                    if mode == "cold":
+                        listings_changed()
+                    with CaptureQueriesContext(connection) as queries:
+                        started = time.perf_counter()
+                        response = client.get(path, params)
+                        elapsed = (time.perf_counter() - started) * 1000
+                    assert response.status_code == 200, (path, params, response.status_code)
+                    if i >= 3:
+                        timings.append(elapsed)
+                        counts.append(len(queries))
+                measured[mode] = (max(counts), statistics.median(timings), _percentile(timings, 95))
             if surface == "API":
                 hits_by_case[label] = response.json()["count"]
             hits = hits_by_case[label]
-            rows.append((surface, label, hits, len(queries), statistics.median(timings), _percentile(timings, 95)))
-            print(
-                f"{surface:4} {label:40} hits={hits:>6} queries={len(queries)} p50={rows[-1][4]:6.1f} ms p95={rows[-1][5]:6.1f} ms"
-            )
+            rows.append((surface, label, hits, measured["cold"], measured["warm"]))
+            print(f"{surface:4} {label:38} hits={hits:>6} cold {measured['cold']} warm {measured['warm']}")
 
-    worst = max(r[5] for r in rows)
+    worst_cold = max(r[3][2] for r in rows)
+    worst_warm = max(r[4][2] for r in rows)
     load = os.getloadavg()
     section = [
         "## Listings search",
@@ -135,12 +143,22 @@ def main() -> int:
         f"Machine load average at the end of the run: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
         "(other processes share the 2 cores; timings scale with it).",
         "",
-        "| surface | case | results | SQL queries | p50 ms | p95 ms |",
-        "|---|---|---:|---:|---:|---:|",
-        *[f"| {s} | {label} | {hits:,} | {q} | {p50:.1f} | {p95:.1f} |" for s, label, hits, q, p50, p95 in rows],
+        "*Cold*: the facet cache generation moves before every request (as after any listing write), so the "
+        "total and the scalar facets are counted in SQL every time; for a large result set (5,000+ listings) "
+        "the country/skill counts are reused while those fresh counts are unchanged (at most a minute). "
+        "*Warm*: the same search again within the minute that a large result set's counts are kept. Small "
+        "result sets are always counted live.",
         "",
-        f"Worst p95: {worst:.1f} ms. The query count per request does not depend on the number of listings "
-        "(asserted exactly in tests/listings/test_queries.py at 10 and 60 listings).",
+        "| surface | case | results | queries cold | p50 cold | p95 cold | queries warm | p50 warm | p95 warm |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        *[
+            f"| {s} | {label} | {hits:,} | {c[0]} | {c[1]:.1f} | {c[2]:.1f} | {w[0]} | {w[1]:.1f} | {w[2]:.1f} |"
+            for s, label, hits, c, w in rows
+        ],
+        "",
+        f"Worst p95: {worst_cold:.1f} ms cold, {worst_warm:.1f} ms warm (milliseconds). The query count per "
+        "request does not depend on the number of listings (asserted exactly in "
+        "tests/listings/test_queries.py at 10 and 60 listings).",
         "",
     ]
     out = Path(args.output)
@@ -153,7 +171,7 @@ def main() -> int:
     start = text.find("## Listings search")
     if start >= 0:
         end = text.find("\n## ", start + 1)
-        text = text[:start] + "\n".join(section) + (text[end + 1 :] if end >= 0 else "")
+        text = text[:start] + "\n".join(section) + ("\n" + text[end + 1 :] if end >= 0 else "")
     else:
         text = text.rstrip("\n") + "\n\n" + "\n".join(section)
     out.write_text(text)
