@@ -393,6 +393,12 @@ def listing_update(*, listing: Listing, actor, data: dict, skill_names: list[str
         locked = Listing.objects.select_for_update(no_key=True).select_related("organization").get(pk=listing.pk)
         skills = _skills(skill_names)
         fields = _apply(locked, data, skills)
+        if locked.status == S.PUBLISHED and locked.published_at:
+            # A new deadline or staleness window moves the expiry moment (and re-arms its reminder).
+            expires_at = _expires_at(locked, locked.published_at)
+            if expires_at != locked.expires_at:
+                locked.expires_at, locked.expiry_reminder_sent_at = expires_at, None
+                fields += ["expires_at", "expiry_reminder_sent_at"]
         locked.full_clean(exclude=["search_vector"])
         locked.save(update_fields=[*fields, "updated_at"])
         _save_questions(locked, questions)

@@ -178,3 +178,33 @@ def test_expiry_task_on_the_worker_closes_applications_and_emails_each_student_o
     assert len(messages) == len(celery_worker.mail.messages())
     listing.refresh_from_db()
     assert listing.status == Listing.Status.EXPIRED
+
+
+@pytest.mark.django_db
+def test_editing_the_deadline_of_a_published_listing_moves_its_expiry(publish, employer):
+    from listings.services import LISTING_FIELDS, listing_update
+
+    with time_machine.travel(T0, tick=False):
+        listing = publish(kind="internship", deadline=T0 + timedelta(days=5))
+        Listing.objects.filter(pk=listing.pk).update(expiry_reminder_sent_at=T0)
+        listing.refresh_from_db()
+        data = {name: getattr(listing, name) for name in LISTING_FIELDS}
+        data["application_deadline"] = T0 + timedelta(days=12)
+        listing_update(listing=listing, actor=employer, data=data, skill_names=["Research"], questions=[])
+    listing.refresh_from_db()
+    assert listing.expires_at == T0 + timedelta(days=12)
+    assert listing.expiry_reminder_sent_at is None
+    assert expiry.listings_expire_due(now=T0 + timedelta(days=6))[0] == 0
+
+
+@pytest.mark.django_db
+def test_applicant_still_sees_their_status_on_an_expired_listing(client, publish, apply):
+    with time_machine.travel(T0, tick=False):
+        listing = publish(kind="micro", staleness_days=5)
+        application = apply(listing)[0]
+    expiry.listings_expire_due(now=T0 + timedelta(days=6))
+    client.force_login(application.student)
+    html = client.get(reverse("listings:detail", args=[listing.pk])).content.decode()
+    assert 'data-testid="applied-status"' in html and "Listing closed" in html
+    detail = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    assert "Listing closed" in detail
