@@ -9,23 +9,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from listings.models import Listing, SavedListing
+from tests.e2e.journeys import log_in, log_out
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "Quantum cartography sprint"
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("internships-demo")
-    page.get_by_role("button", name="Sign In").click()
-
-
-def log_out(page):
-    page.get_by_role("button", name="Log out").click()
-    if page.get_by_role("button", name="Sign Out").count():
-        page.get_by_role("button", name="Sign Out").click()
 
 
 def test_employer_publishes_and_student_finds_and_saves(page, demo_data):
