@@ -20,10 +20,11 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import common  # noqa: E402 (bench/common.py, next to this script)
 
 CASES = [
     ("browse, newest", {}),
@@ -38,32 +39,6 @@ CASES = [
 ]
 
 
-def _database_url(given: str | None) -> str:
-    if given:
-        return given
-    from marketplace import embedded
-
-    parts = urlsplit(embedded.postgres_url())
-    return urlunsplit(parts._replace(path="/bench_listings"))
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--listings", type=int, default=100_000)
@@ -71,8 +46,8 @@ def main() -> int:
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args()
 
-    url = _database_url(os.environ.get("DATABASE_URL"))
-    _ensure_database(url)
+    url = common.database_url(os.environ.get("DATABASE_URL"), "bench_listings")
+    common.ensure_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.test")
     import django
@@ -123,7 +98,7 @@ def main() -> int:
                     if i >= 3:
                         timings.append(elapsed)
                         counts.append(len(queries))
-                measured[mode] = (max(counts), statistics.median(timings), _percentile(timings, 95))
+                measured[mode] = (max(counts), statistics.median(timings), common.percentile(timings, 95))
             if surface == "API":
                 hits_by_case[label] = response.json()["count"]
             hits = hits_by_case[label]
@@ -161,20 +136,7 @@ def main() -> int:
         "tests/listings/test_queries.py at 10 and 60 listings).",
         "",
     ]
-    out = Path(args.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    text = (
-        out.read_text()
-        if out.exists()
-        else "# Benchmarks\n\nOne section per benchmark; each script rewrites its own.\n\n"
-    )
-    start = text.find("## Listings search")
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + "\n".join(section) + ("\n" + text[end + 1 :] if end >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(section)
-    out.write_text(text)
+    out = common.write_section("## Listings search", section, Path(args.output))
     print(f"Wrote {out}")
     return 0
 
