@@ -165,8 +165,8 @@ STORAGES = {
     },
     # Résumés and exports: outside any served path, read only through permission-checked views.
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env.path("PRIVATE_ROOT", default=BASE_DIR / "private"), "base_url": None},
+        "BACKEND": "marketplace.storage.PrivateStorage",
+        "OPTIONS": {"location": env.path("PRIVATE_ROOT", default=BASE_DIR / "private")},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

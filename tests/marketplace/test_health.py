@@ -62,3 +62,10 @@ def test_openapi_schema_and_docs_are_served_without_a_cdn(client):
     html = docs.content.decode()
     assert "swagger-ui" in html and "cdn." not in html and "unpkg" not in html and "jsdelivr" not in html
     json.dumps(schema.content.decode())
+
+
+def test_private_files_have_no_public_url():
+    from django.core.files.storage import storages
+
+    with pytest.raises(ValueError, match="permission-checked view"):
+        storages["private"].url("resumes/x.pdf")
