@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from accounts.models import Organization
+from accounts.permissions import organization_for
 
 from .models import Listing
 
-
-def organization_of(user) -> Organization | None:
-    """The organization an employer belongs to (one per employer), or None."""
-    if not getattr(user, "is_authenticated", False) or not user.is_employer:
-        return None
-    membership = getattr(user, "membership", None)
-    return membership.organization if membership is not None else None
+# Which organization an employer belongs to is the accounts app's rule.
+organization_of = organization_for
 
 
 def can_manage_listings(user) -> bool:
