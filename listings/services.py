@@ -141,7 +141,14 @@ def listing_transition(
             raise TransitionError("That listing does not exist.")
         if len(moved) == 1:
             moved[0].save(update_fields=fields)
+        elif moved and to_status != S.PUBLISHED:
+            # Every row gets the same values (expiry, closing): one plain UPDATE, not a CASE per row.
+            first = moved[0]
+            Listing.objects.filter(pk__in=[m.pk for m in moved]).update(
+                **{name: getattr(first, name) for name in fields if name != "updated_at"}, updated_at=now
+            )
         elif moved:
+            # Publishing: each row has its own expiry moment.
             Listing.objects.bulk_update(moved, fields, batch_size=500)
         ListingStatusChange.objects.bulk_create(changes)
         if moved:
