@@ -1,31 +1,34 @@
 """Browse and search: full-text search with a typo-tolerant fallback, facets with counts, the
 time-zone overlap filter, sorting and pagination. Used by the browse page and the API alike.
 
-Queries per search (constant whatever the number of listings): one for the scalar facets (whose
-``kind`` counts also give the total), one for the array facets (countries, skills), one for the
-page of results. The overlap filter adds one (the distinct working days), the typo fallback
-(only when full text finds nothing) one or two.
-"""
+Queries per search (constant whatever the number of listings): one for the single-valued facets
+(the result set grouped by ``facet_key``, which also gives the total), one for the array facets
+(countries, skills), one for the page of results. The overlap filter adds one (the distinct
+working days), the typo fallback (only when full text finds nothing) one or two."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from urllib.parse import unquote
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import Length
 from django.utils import timezone
 
 from accounts.models import StudentProfile
 
+from . import facets
+from .facets import DURATION_BUCKETS, HOURS_BUCKETS
 from .models import Field, Listing, SearchTerm
 from .timezones import overlap_hours, parse_work_window, valid_zone, viewer_today
 
@@ -34,18 +37,6 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 20
 CONFIG = "english"
 
-HOURS_BUCKETS = {
-    "lte10": ("Up to 10 h", Q(hours_per_week__lte=10)),
-    "11-20": ("11–20 h", Q(hours_per_week__gte=11, hours_per_week__lte=20)),
-    "21-30": ("21–30 h", Q(hours_per_week__gte=21, hours_per_week__lte=30)),
-    "gt30": ("More than 30 h", Q(hours_per_week__gt=30)),
-}
-DURATION_BUCKETS = {
-    "lte14": ("Up to 2 weeks", Q(duration_days__lte=14)),
-    "15-42": ("2–6 weeks", Q(duration_days__gte=15, duration_days__lte=42)),
-    "43-90": ("6 weeks to 3 months", Q(duration_days__gte=43, duration_days__lte=90)),
-    "gt90": ("More than 3 months", Q(duration_days__gt=90)),
-}
 POSTED_WITHIN = {"1": "Last 24 hours", "7": "Last 7 days", "30": "Last 30 days"}
 SORTS = {"relevance": "Relevance", "newest": "Newest", "deadline": "Deadline soonest", "pay": "Highest pay"}
 OVERLAP_CHOICES = {"1": "At least 1 h", "2": "At least 2 h", "4": "At least 4 h", "6": "At least 6 h"}
@@ -114,37 +105,46 @@ def visible_listings(viewer: Viewer) -> QuerySet[Listing]:
     return qs
 
 
-def _any(values, build) -> Q:
+SCALAR_FACETS = ("kind", "field", "compensation", "hours", "duration")
+
+
+def _selected(params: Params) -> dict[str, set[str]]:
+    return {name: set(getattr(params, name)) for name in SCALAR_FACETS if getattr(params, name)}
+
+
+def scalar_q(params: Params, *, now: datetime) -> Q:
+    """The filters on single-valued facets (within a facet: any of; across: all of), as a set of
+    facet keys, and "posted within"."""
     q = Q()
-    for value in values:
-        q |= build(value)
+    selected = _selected(params)
+    if selected:
+        q &= Q(facet_key__in=facets.keys_matching(selected))
+    if params.posted:
+        q &= Q(published_at__gte=now - timedelta(days=int(params.posted)))
+    return q
+
+
+def country_q(params: Params) -> Q:
+    """Open to any of the chosen countries (a worldwide listing is open to every country)."""
+    if not params.country:
+        return Q()
+    codes = [c for c in params.country if c != WORLDWIDE]
+    return Q(eligible_countries=[]) | Q(eligible_countries__overlap=codes) if codes else Q(eligible_countries=[])
+
+
+def other_q(params: Params, *, windows: list[str] | None) -> Q:
+    """The filters that are not facets counted disjunctively: skills (all of) and the overlap."""
+    q = Q()
+    if params.skill:
+        q &= Q(skill_names__contains=params.skill)
+    if windows is not None:
+        q &= Q(work_window__in=windows)
     return q
 
 
 def filter_q(params: Params, *, viewer: Viewer, now: datetime, windows: list[str] | None) -> Q:
-    """Every filter except the full-text query, as one Q (within a facet: any of; across: all of)."""
-    q = Q()
-    if params.kind:
-        q &= Q(kind__in=params.kind)
-    if params.field:
-        q &= Q(field__in=params.field)
-    if params.compensation:
-        q &= Q(compensation_type__in=params.compensation)
-    if params.hours:
-        q &= _any(params.hours, lambda k: HOURS_BUCKETS[k][1])
-    if params.duration:
-        q &= _any(params.duration, lambda k: DURATION_BUCKETS[k][1])
-    if params.country:
-        codes = [c for c in params.country if c != WORLDWIDE]
-        # A worldwide listing is open to every country.
-        q &= Q(eligible_countries=[]) | Q(eligible_countries__overlap=codes) if codes else Q(eligible_countries=[])
-    if params.skill:
-        q &= Q(skill_names__contains=params.skill)
-    if params.posted:
-        q &= Q(published_at__gte=now - timedelta(days=int(params.posted)))
-    if windows is not None:
-        q &= Q(work_window__in=windows)
-    return q
+    """Every filter except the full-text query, as one Q."""
+    return scalar_q(params, now=now) & country_q(params) & other_q(params, windows=windows)
 
 
 def matching_windows(base: QuerySet, *, viewer: Viewer, minimum: float, now: datetime) -> list[str]:
@@ -287,44 +287,79 @@ class SearchResult:
         return self.page > 1
 
 
-def _scalar_facets(qs: QuerySet, now: datetime) -> dict[str, int]:
-    aggregates = {f"kind:{v}": Count("kind", filter=Q(kind=v)) for v in Listing.Kind.values}
-    aggregates |= {f"field:{v}": Count("kind", filter=Q(field=v)) for v in Field.values}
-    aggregates |= {
-        f"compensation:{v}": Count("kind", filter=Q(compensation_type=v)) for v in Listing.Compensation.values
+POSTED_COLUMNS = {"": "n", **{k: f"p{k}" for k in POSTED_WITHIN}}
+_decode = lru_cache(maxsize=None)(facets.decode)
+
+
+def _facet_rows(qs: QuerySet, params: Params, now: datetime) -> list[tuple]:
+    """The result set without its single-valued facet filters, grouped by facet key: (key,
+    listings, posted in the last day, 7 and 30 days). Only the keys that can count somewhere are
+    read. One index-only scan; a few hundred to a few thousand rows whatever the number of
+    listings."""
+    counted = facets.keys_counted(_selected(params))
+    if counted is not None:
+        qs = qs.filter(facet_key__in=counted)
+    annotations = {"n": Count("facet_key")} | {
+        f"p{k}": Count("facet_key", filter=Q(published_at__gte=now - timedelta(days=int(k)))) for k in POSTED_WITHIN
     }
-    aggregates |= {f"hours:{k}": Count("kind", filter=q) for k, (_, q) in HOURS_BUCKETS.items()}
-    aggregates |= {f"duration:{k}": Count("kind", filter=q) for k, (_, q) in DURATION_BUCKETS.items()}
-    aggregates |= {
-        f"posted:{k}": Count("kind", filter=Q(published_at__gte=now - timedelta(days=int(k)))) for k in POSTED_WITHIN
-    }
-    aggregates[f"country:{WORLDWIDE}"] = Count("kind", filter=Q(eligible_countries=[]))
-    # Aggregate aliases may not contain ':' in SQL; map them.
-    aliases = {f"f{i}": name for i, name in enumerate(aggregates)}
-    row = qs.order_by().aggregate(**{alias: aggregates[name] for alias, name in aliases.items()})
-    return {aliases[a]: n for a, n in row.items()}
+    return list(
+        qs.order_by().values("facet_key").annotate(**annotations).values_list("facet_key", *annotations).order_by()
+    )
 
 
-def _array_facets(qs: QuerySet, *, large: bool) -> dict[str, list[tuple[str, int]]]:
-    """Counts per country and per skill, in one query.
+def _scalar_counts(rows: list[tuple], params: Params) -> tuple[int, dict[str, Counter]]:
+    """The total and the disjunctive counts of the single-valued facets, from the grouped rows.
 
-    A small result set is read once into a materialised CTE (one pass over the heap for both
-    facets); a large one is counted by two narrow GROUP BYs, each an index-only scan of the facet
-    index (a materialised copy of 100,000 rows would spill to disk).
+    A group that passes every selected facet counts towards the total and every facet; a group
+    that fails exactly one facet's selection counts towards that facet only (it is what choosing
+    that value too would add); a group failing two or more counts nowhere.
     """
-    inner, params = qs.order_by().values("eligible_countries", "skill_names").query.sql_with_params()
+    selected = _selected(params)
+    column = 1 + list(POSTED_COLUMNS.values()).index(POSTED_COLUMNS[params.posted or ""])
+    counts: dict[str, Counter] = {name: Counter() for name in (*SCALAR_FACETS, "posted", "worldwide")}
+    total = 0
+    for row in rows:
+        values = _decode(row[0])
+        failing = [name for name, chosen in selected.items() if values[name] not in chosen]
+        n = row[column]
+        if not failing:
+            total += n
+            for name in (*SCALAR_FACETS, "worldwide"):
+                counts[name][values[name]] += n
+            for offset, days in enumerate(POSTED_WITHIN, start=2):
+                counts["posted"][days] += row[offset]
+        elif len(failing) == 1:
+            counts[failing[0]][values[failing[0]]] += n
+    return total, counts
+
+
+# Country and skill counts over a relation {s} with the columns of _array_facets' inner query.
+COUNT_COUNTRIES = "SELECT 'country', x, count(*) FROM (SELECT unnest(s.eligible_countries) x FROM {s} s) c GROUP BY x"
+COUNT_SKILLS = (
+    "SELECT 'skill', x, count(*) FROM (SELECT unnest(s.skill_names) x FROM {s} s WHERE s.in_country) k GROUP BY x"
+)
+
+
+def _array_facets(qs: QuerySet, in_country: Q, *, large: bool) -> dict[str, list[tuple[str, int]]]:
+    """Counts per country and per skill, in one query. ``qs`` is the result set without its
+    country filter (``in_country``): countries are counted over all of it, so choosing one
+    country still shows how many listings the others have; skills over the result set itself.
+    Worldwide listings (no countries) are counted with the facet keys instead.
+
+    A small set is read once into a materialised CTE (one pass over the heap for both facets); a
+    large one is counted by two narrow GROUP BYs, each an index-only scan of the facet index (a
+    materialised copy of 100,000 rows would spill to disk).
+    """
+    flag = ExpressionWrapper(in_country, output_field=BooleanField()) if in_country else Value(True)
+    inner, params = (
+        qs.order_by().annotate(in_country=flag).values("eligible_countries", "skill_names", "in_country").query
+    ).sql_with_params()
+    # The ORM's own SQL, its values as parameters: nothing user-typed is formatted in.
     if large:
-        sql = (
-            f"(SELECT 'country', x, count(*) FROM ({inner}) s, unnest(s.eligible_countries) x GROUP BY x) "  # noqa: S608 (the ORM's own SQL; values are params)
-            f"UNION ALL (SELECT 'skill', x, count(*) FROM ({inner}) s, unnest(s.skill_names) x GROUP BY x)"
-        )
+        sql = f"({COUNT_COUNTRIES.format(s=f'({inner})')}) UNION ALL ({COUNT_SKILLS.format(s=f'({inner})')})"
         params = [*params, *params]
     else:
-        sql = (
-            f"WITH s AS MATERIALIZED ({inner}) "  # noqa: S608 (the ORM's own SQL; values are params)
-            "(SELECT 'country', x, count(*) FROM s, unnest(s.eligible_countries) x GROUP BY x) "
-            "UNION ALL (SELECT 'skill', x, count(*) FROM s, unnest(s.skill_names) x GROUP BY x)"
-        )
+        sql = f"WITH m AS MATERIALIZED ({inner}) ({COUNT_COUNTRIES.format(s='m')}) UNION ALL ({COUNT_SKILLS.format(s='m')})"
     out: dict[str, list[tuple[str, int]]] = {"country": [], "skill": []}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -335,8 +370,11 @@ def _array_facets(qs: QuerySet, *, large: bool) -> dict[str, list[tuple[str, int
     return out
 
 
+# A result set this large is counted with parallel index-only scans and its counts are cached.
 FACET_CACHE_MIN = 5000
 FACET_CACHE_SECONDS = 60
+FACET_CACHE_ENABLED = True  # benchmarks switch it off to measure every count
+MATERIALISE_MAX = 20000
 
 
 def _generation_key() -> str:
@@ -363,6 +401,8 @@ def listings_changed() -> None:
 
 
 def _facet_cache_key(key_parts: tuple) -> str | None:
+    if not FACET_CACHE_ENABLED:
+        return None
     try:
         generation = cache.get(_generation_key(), 0)
     except Exception:  # the cache is an optimisation: never fail a search because Redis is down
@@ -391,23 +431,22 @@ def _cache_set(key: str | None, value) -> None:
         logger.warning("facet cache unavailable", exc_info=True)
 
 
-def _facets(scalar: dict[str, int], arrays: dict, params: Params) -> dict[str, list[FacetValue]]:
+def _facets(scalar: dict[str, Counter], arrays: dict, params: Params) -> dict[str, list[FacetValue]]:
     def make(name, choices, selected):
-        return [FacetValue(v, label, scalar.get(f"{name}:{v}", 0), v in selected) for v, label in choices]
+        return [FacetValue(v, label, scalar[name].get(v, 0), v in selected) for v, label in choices]
 
+    counts = dict(arrays["country"])
+    # Worldwide listings pass every country filter, so their count (from the facet keys) is the
+    # same with or without one; a country's count includes the worldwide listings open to it.
+    worldwide = scalar["worldwide"].get("yes", 0)
     countries = [(WORLDWIDE, "Worldwide (any country)")] + [(c, c) for c, _ in arrays["country"][:30]]
-    counts = {f"country:{c}": n for c, n in arrays["country"]}
-    # A country's count includes the worldwide listings open to it.
-    worldwide = scalar.get(f"country:{WORLDWIDE}", 0)
     country_values = [
-        FacetValue(
-            v, label, worldwide if v == WORLDWIDE else counts.get(f"country:{v}", 0) + worldwide, v in params.country
-        )
+        FacetValue(v, label, worldwide if v == WORLDWIDE else counts.get(v, 0) + worldwide, v in params.country)
         for v, label in countries
     ]
     for c in params.country:
         if c not in dict(countries):
-            country_values.append(FacetValue(c, c, counts.get(f"country:{c}", 0) + worldwide, True))
+            country_values.append(FacetValue(c, c, counts.get(c, 0) + worldwide, True))
     top_skills = arrays["skill"][:20]
     skill_values = [FacetValue(s, s, n, s in params.skill) for s, n in top_skills]
     for s in params.skill:
@@ -426,17 +465,23 @@ def _facets(scalar: dict[str, int], arrays: dict, params: Params) -> dict[str, l
 
 
 def search_listings(params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZE) -> SearchResult:
-    """Run a search. Facet counts are those of the current result set."""
+    """Run a search. Each facet is counted with every other filter applied but not its own (so
+    choosing one value still shows the others'); skills, an "all of" filter, within the results."""
     now = timezone.now()
     base = visible_listings(viewer)
     windows = None
     if params.overlap:
         windows = matching_windows(base, viewer=viewer, minimum=float(params.overlap), now=now)
-    filtered = base.filter(filter_q(params, viewer=viewer, now=now, windows=windows))
+    rest = base.filter(other_q(params, windows=windows))
+    in_country, in_scalar = country_q(params), scalar_q(params, now=now)
 
     query, suggestion, used_fallback = None, "", False
     if params.q:
         query = SearchQuery(params.q, search_type="websearch", config=CONFIG)
+
+    def text(qs: QuerySet) -> QuerySet:
+        return qs.filter(search_vector=query) if query is not None else qs
+
     # Counting a large result set is the costly part of a search: its facet counts are cached for
     # a minute, keyed by the filters and a generation that every listing write bumps.
     facet_parts = (
@@ -456,40 +501,38 @@ def search_listings(params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZ
     key = _facet_cache_key(facet_parts)
     cached = _cache_get(key)
     if cached is not None:
-        scalar, arrays, fallback_raw, suggestion = cached
+        total, scalar, arrays, fallback_raw, suggestion = cached
         if fallback_raw:
             query, used_fallback = SearchQuery(fallback_raw, search_type="raw", config=CONFIG), True
-        matched = filtered.filter(search_vector=query) if query is not None else filtered
-        total = sum(scalar.get(f"kind:{k}", 0) for k in Listing.Kind.values)
     else:
         fallback_raw = None
-        matched = filtered.filter(search_vector=query) if query is not None else filtered
-        scalar = _scalar_facets(matched, now)
-        total = sum(scalar.get(f"kind:{k}", 0) for k in Listing.Kind.values)
+        rows = _facet_rows(text(rest).filter(in_country), params, now)
+        total, scalar = _scalar_counts(rows, params)
         if total == 0 and params.q:
             fallback_raw, suggestion = fallback_query(params.q)
             if fallback_raw is not None:
                 query, used_fallback = SearchQuery(fallback_raw, search_type="raw", config=CONFIG), True
-                matched = filtered.filter(search_vector=query)
-                scalar = _scalar_facets(matched, now)
-                total = sum(scalar.get(f"kind:{k}", 0) for k in Listing.Kind.values)
+                rows = _facet_rows(text(rest).filter(in_country), params, now)
+                total, scalar = _scalar_counts(rows, params)
         large = total >= FACET_CACHE_MIN
-        if not total:
+        # Matches of a text query are read from the table anyway: one pass into a materialised
+        # set beats two, until the set outgrows work_mem.
+        scan_twice = large and (query is None or total >= MATERIALISE_MAX)
+        if not rows:
             arrays = {"country": [], "skill": []}
         elif large:
-            # After a write elsewhere the scalar counts are fresh again; the country and skill
-            # counts (the costliest) are reused while those fresh counts are unchanged.
-            digest = hashlib.sha256(
-                repr((connection.settings_dict["NAME"], facet_parts, sorted(scalar.items()))).encode()
-            )
+            # After a write elsewhere the grouped counts are fresh again; the country and skill
+            # counts (the costliest) are reused while the groups are unchanged (at most a minute).
+            digest = hashlib.sha256(repr((connection.settings_dict["NAME"], facet_parts, rows)).encode())
             arrays_key = f"listings:array-facets:{digest.hexdigest()}" if key else None
             arrays = _cache_get(arrays_key)
             if arrays is None:
-                arrays = _array_facets(matched, large=True)
+                arrays = _array_facets(text(rest).filter(in_scalar), in_country, large=scan_twice)
                 _cache_set(arrays_key, arrays)
-            _cache_set(key, (scalar, arrays, fallback_raw, suggestion))
+            _cache_set(key, (total, scalar, arrays, fallback_raw, suggestion))
         else:
-            arrays = _array_facets(matched, large=False)
+            arrays = _array_facets(text(rest).filter(in_scalar), in_country, large=bool(params.country))
+    matched = text(rest).filter(in_country & in_scalar)
 
     num_pages = max(1, -(-total // page_size))
     page = min(max(1, params.page), num_pages)

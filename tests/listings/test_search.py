@@ -250,3 +250,89 @@ def test_odd_queries_never_fail(org, employer, client):
         assert client.get("/api/v1/listings/", {"q": q}).status_code == 200, q
     assert run(q="-intern").total == 0
     assert run(q='"best intern"').total == 1
+
+
+def counts_of(result):
+    return {name: {v.value: v.count for v in values} for name, values in result.facets.items()}
+
+
+def test_facet_counts_are_disjunctive(catalogue):
+    """Each facet is counted with every other filter applied but not its own, so choosing one
+    value still shows what the others would add."""
+    result = run(field=["marketing"])
+    counts = counts_of(result)
+    assert result.total == 2
+    assert counts["field"]["marketing"] == 2
+    assert counts["field"]["research"] == 1 and counts["field"]["graphic_design"] == 1
+    assert counts["kind"] == {"internship": 2, "micro": 0}  # other facets describe the results
+
+    narrowed = run(field=["marketing"], hours=["gt30"])
+    counts = counts_of(narrowed)
+    assert [x.title for x in narrowed.listings] == ["Monthly stipend intern"]
+    # Fields, among listings of more than 30 h; hours, among marketing listings.
+    assert counts["field"]["marketing"] == 1 and counts["field"]["research"] == 0
+    assert counts["hours"] == {"lte10": 0, "11-20": 0, "21-30": 1, "gt30": 1}
+    assert counts["compensation"] == {"paid": 1, "unpaid": 0, "fixed_fee": 0}
+
+
+def test_posted_and_country_counts_are_disjunctive(catalogue):
+    counts = counts_of(run(posted="7"))
+    assert counts["posted"] == {"1": 3, "7": 3, "30": 4}
+    assert counts["kind"] == {"internship": 2, "micro": 1}
+
+    result = run(country=["US"])
+    counts = counts_of(result)
+    assert {x.title for x in result.listings} == {"Old research intern", "Logo design sprint", "Monthly stipend intern"}
+    # Countries are counted without the country filter (worldwide listings are open to all).
+    assert counts["country"]["US"] == 3 and counts["country"]["DE"] == 3 and counts["country"]["worldwide"] == 2
+    # Skills ("all of") are counted within the results.
+    assert counts["skill"] == {"Research": 2, "Figma": 1, "Illustration": 1, "SEO": 1}
+
+
+def test_an_empty_result_still_shows_how_to_widen_it(catalogue):
+    result = run(kind=["micro"], field=["marketing"])
+    counts = counts_of(result)
+    assert result.total == 0 and result.listings == []
+    assert counts["kind"]["internship"] == 2  # marketing internships
+    assert counts["field"]["graphic_design"] == 1  # micro-internships in other fields
+
+
+def test_facet_key_holds_every_single_valued_facet(catalogue):
+    from listings import facets
+
+    expected = {
+        "old": {"kind": "internship", "field": "research", "compensation": "unpaid", "hours": "lte10"},
+        "micro": {"kind": "micro", "field": "graphic_design", "compensation": "fixed_fee", "hours": "11-20"},
+        "paid": {"kind": "internship", "field": "marketing", "compensation": "paid", "hours": "21-30"},
+        "monthly": {"kind": "internship", "field": "marketing", "compensation": "paid", "hours": "gt30"},
+    }
+    durations = {"old": "gt90", "micro": "lte14", "paid": "43-90", "monthly": "15-42"}
+    worldwide = {"old": "no", "micro": "yes", "paid": "no", "monthly": "yes"}
+    for name, listing in catalogue.items():
+        listing.refresh_from_db()
+        assert facets.decode(listing.facet_key) == {
+            **expected[name],
+            "duration": durations[name],
+            "worldwide": worldwide[name],
+        }
+    # The column follows edits made in the database itself.
+    Listing.objects.filter(pk=catalogue["old"].pk).update(hours_per_week=35, eligible_countries=[])
+    catalogue["old"].refresh_from_db()
+    assert facets.decode(catalogue["old"].facet_key)["hours"] == "gt30"
+    assert facets.decode(catalogue["old"].facet_key)["worldwide"] == "yes"
+
+
+def test_keys_counted_are_those_failing_at_most_one_selection():
+    from listings import facets
+
+    every = facets.keys_matching({})
+    assert len(every) == len(set(every))
+    selected = {"kind": {"micro"}, "field": {"marketing", "research"}, "hours": {"gt30"}}
+    assert facets.keys_counted({"kind": {"micro"}}) is None
+
+    def failing(key):
+        values = facets.decode(key)
+        return sum(values[name] not in chosen for name, chosen in selected.items())
+
+    assert facets.keys_counted(selected) == [k for k in every if failing(k) <= 1]
+    assert facets.keys_matching(selected) == [k for k in every if failing(k) == 0]
