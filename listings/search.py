@@ -287,6 +287,7 @@ class SearchResult:
         return self.page > 1
 
 
+# The grouped rows' count columns after the key: every listing, then posted within each period.
 POSTED_COLUMNS = {"": "n", **{k: f"p{k}" for k in POSTED_WITHIN}}
 _decode = lru_cache(maxsize=None)(facets.decode)
 
@@ -299,8 +300,9 @@ def _facet_rows(qs: QuerySet, params: Params, now: datetime) -> list[tuple]:
     counted = facets.keys_counted(_selected(params))
     if counted is not None:
         qs = qs.filter(facet_key__in=counted)
-    annotations = {"n": Count("facet_key")} | {
-        f"p{k}": Count("facet_key", filter=Q(published_at__gte=now - timedelta(days=int(k)))) for k in POSTED_WITHIN
+    annotations = {
+        column: Count("facet_key", filter=Q(published_at__gte=now - timedelta(days=int(days))) if days else None)
+        for days, column in POSTED_COLUMNS.items()
     }
     return list(
         qs.order_by().values("facet_key").annotate(**annotations).values_list("facet_key", *annotations).order_by()
@@ -315,7 +317,7 @@ def _scalar_counts(rows: list[tuple], params: Params) -> tuple[int, dict[str, Co
     that value too would add); a group failing two or more counts nowhere.
     """
     selected = _selected(params)
-    column = 1 + list(POSTED_COLUMNS.values()).index(POSTED_COLUMNS[params.posted or ""])
+    column = 1 + list(POSTED_COLUMNS).index(params.posted or "")
     counts: dict[str, Counter] = {name: Counter() for name in (*SCALAR_FACETS, "posted", "worldwide")}
     total = 0
     for row in rows:
