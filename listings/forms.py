@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import TIME_ZONE_CHOICES
 
+from . import currency
 from .models import Field, Listing, ListingReport, SavedSearch, ScreeningQuestion
 from .search import (
     DURATION_BUCKETS,
@@ -182,6 +183,13 @@ class ListingForm(forms.ModelForm):
                 self.add_error("compensation_amount", "A paid listing or fixed fee needs an amount greater than 0.")
             if not re.fullmatch(r"[A-Z]{3}", data.get("currency") or ""):
                 self.add_error("currency", "Enter the three-letter currency code, e.g. USD or EUR.")
+            elif data["currency"] not in currency.rates():
+                self.add_error(
+                    "currency",
+                    f"Pay in {data['currency']} cannot be compared with other listings yet; use one of "
+                    + ", ".join(currency.supported())
+                    + ".",
+                )
             if comp == Listing.Compensation.PAID and not data.get("pay_period"):
                 self.add_error("pay_period", "Say whether the pay is per hour, week, month or in total.")
         if kind == Listing.Kind.MICRO:

@@ -131,8 +131,9 @@ class Listing(models.Model):
     # Maintained by the listing services: "<time zone>|HH:MM|HH:MM", so the time-zone overlap filter
     # can evaluate each distinct working day once (in Python, DST-aware) and filter with IN.
     work_window = models.CharField(max_length=80, blank=True, editable=False)
-    # Pay normalised to an hourly figure (in the listing's currency) for the "pay" sort; 0 when unpaid.
-    hourly_pay = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True, editable=False)
+    # Pay per hour in US dollars at approximate rates (currency.py), for the "pay" sort; 0 when unpaid,
+    # null when the currency has no rate.
+    hourly_pay = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, editable=False)
     # Every single-valued facet (kind, field, compensation, hours and duration buckets, worldwide)
     # packed into one integer by the database itself; the search groups by it (see facets.py).
     facet_key = models.GeneratedField(

@@ -38,7 +38,12 @@ PAGE_SIZE = 20
 CONFIG = "english"
 
 POSTED_WITHIN = {"1": "Last 24 hours", "7": "Last 7 days", "30": "Last 30 days"}
-SORTS = {"relevance": "Relevance", "newest": "Newest", "deadline": "Deadline soonest", "pay": "Highest pay"}
+SORTS = {
+    "relevance": "Relevance",
+    "newest": "Newest",
+    "deadline": "Deadline soonest",
+    "pay": "Highest pay (compared in US dollars)",
+}
 OVERLAP_CHOICES = {"1": "At least 1 h", "2": "At least 2 h", "4": "At least 4 h", "6": "At least 6 h"}
 WORLDWIDE = "worldwide"
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organization, Skill
 from notifications.services import Message, notify_each
 
+from .currency import to_reference
 from .models import (
     Listing,
     ListingReport,
@@ -235,7 +236,8 @@ def words_of(*texts: str) -> set[str]:
 
 
 def hourly_pay(listing: Listing) -> Decimal | None:
-    """Pay per hour of work, for sorting by pay; unpaid is 0."""
+    """Pay per hour of work in US dollars (approximate, see currency.py), for sorting by pay;
+    unpaid is 0; None when the currency has no rate."""
     if listing.compensation_type == Listing.Compensation.UNPAID or not listing.compensation_amount:
         return Decimal(0)
     amount = Decimal(str(listing.compensation_amount))
@@ -243,14 +245,43 @@ def hourly_pay(listing: Listing) -> Decimal | None:
     if listing.compensation_type == Listing.Compensation.FIXED_FEE:
         total_hours = listing.estimated_total_hours or hours * Decimal(listing.duration_days) / 7
     elif listing.pay_period == Listing.PayPeriod.HOUR:
-        return amount.quantize(Decimal("0.01"))
+        total_hours = Decimal(1)
     elif listing.pay_period == Listing.PayPeriod.WEEK:
         total_hours = hours
     elif listing.pay_period == Listing.PayPeriod.MONTH:
         total_hours = hours * WEEKS_PER_MONTH
     else:
         total_hours = hours * Decimal(listing.duration_days) / 7
-    return (amount / max(total_hours, Decimal(1))).quantize(Decimal("0.01"))
+    return to_reference(amount / max(total_hours, Decimal(1)), listing.currency)
+
+
+PAY_FIELDS = [
+    "compensation_type",
+    "compensation_amount",
+    "currency",
+    "pay_period",
+    "hours_per_week",
+    "duration_days",
+    "estimated_total_hours",
+    "hourly_pay",
+]
+
+
+def listings_refresh_hourly_pay(listings=None, batch_size: int = 2000) -> int:
+    """Recompute the hourly pay of every listing (after exchange rates change), in batches;
+    returns how many changed. ``listings``: another manager (a migration's historical model)."""
+    manager = listings if listings is not None else Listing.objects
+    changed, stale = 0, []
+    for listing in manager.only(*PAY_FIELDS).order_by("pk").iterator(chunk_size=batch_size):
+        pay = hourly_pay(listing)
+        if pay != listing.hourly_pay:
+            listing.hourly_pay = pay
+            stale.append(listing)
+        if len(stale) >= batch_size:
+            manager.bulk_update(stale, ["hourly_pay"])
+            changed, stale = changed + len(stale), []
+    manager.bulk_update(stale, ["hourly_pay"])
+    return changed + len(stale)
 
 
 SEARCH_VECTOR_SQL = """

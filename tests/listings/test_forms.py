@@ -72,6 +72,7 @@ def test_create_a_listing_with_questions(client, employer, org):
         ({"compensation_amount": ""}, "compensation_amount", "needs an amount greater than 0"),
         ({"compensation_amount": "-5"}, "compensation_amount", "needs an amount greater than 0"),
         ({"currency": "euros"}, "currency", "three-letter currency code"),
+        ({"currency": "XYZ"}, "currency", "cannot be compared with other listings"),
         ({"currency": ""}, "currency", "three-letter currency code"),
         ({"pay_period": ""}, "pay_period", "per hour, week, month or in total"),
         ({"compensation_type": "free"}, "compensation_type", "Select a valid choice"),

@@ -1,5 +1,6 @@
 """Search relevance, every facet and sort, typo fallback, blocked organizations."""
 
+import os
 from datetime import timedelta
 from decimal import Decimal
 
@@ -161,9 +162,10 @@ def test_sorts(catalogue):
     assert order(run()) == ["monthly", "paid", "micro", "old"]  # newest is the default without a query
     # Soonest deadline first; no deadline last.
     assert order(run(sort="deadline")) == ["micro", "paid", "old", "monthly"]
-    # Hourly figures: fixed fee 400/10 h = 40, 25/h, 800/month at 40 h/week ≈ 4.62, unpaid 0.
+    # Hourly figures in EUR: fixed fee 400/10 h = 40, 25/h, 800/month at 40 h/week ≈ 4.62, unpaid 0;
+    # stored in US dollars (1 EUR = 1.08 USD).
     assert order(run(sort="pay")) == ["micro", "paid", "monthly", "old"]
-    assert catalogue["monthly"].hourly_pay == Decimal("4.62")
+    assert catalogue["monthly"].hourly_pay == Decimal("4.98")
     assert catalogue["micro"].effective_hourly_rate == Decimal("40.00")
     result = run(q="intern", sort="relevance")
     assert set(order(result)) == {"old", "paid", "monthly"}
@@ -336,3 +338,23 @@ def test_keys_counted_are_those_failing_at_most_one_selection():
 
     assert facets.keys_counted(selected) == [k for k in every if failing(k) <= 1]
     assert facets.keys_matching(selected) == [k for k in every if failing(k) == 0]
+
+
+def test_pay_sort_compares_pay_across_currencies(org, employer):
+    from django.core.management import call_command
+
+    make = lambda title, amount, currency: PublishedListingFactory(  # noqa: E731
+        organization=org, actor=employer, title=title, compensation_amount=amount, currency=currency, pay_period="hour"
+    )
+    rupees = make("Rupees", 500, "INR")  # ≈ 6 USD
+    make("Euros", 20, "EUR")  # ≈ 21.60 USD
+    make("Dollars", 25, "USD")
+    assert titles(run(sort="pay")) == ["Dollars", "Euros", "Rupees"]
+    rupees.refresh_from_db()
+    assert rupees.hourly_pay == Decimal("6.00")
+
+    # After the rates change, one command re-ranks existing listings.
+    Listing.objects.filter(pk=rupees.pk).update(hourly_pay=Decimal("999"))
+    assert titles(run(sort="pay"))[0] == "Rupees"
+    call_command("refresh_hourly_pay", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert titles(run(sort="pay")) == ["Dollars", "Euros", "Rupees"]
