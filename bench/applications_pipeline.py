@@ -14,7 +14,6 @@ docs/benchmarks.md under "## Employer pipeline".
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -44,13 +43,7 @@ def main() -> int:
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args()
 
-    url = common.database_url(os.environ.get("DATABASE_URL"), "bench_applications")
-    common.ensure_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.test")
-    import django
-
-    django.setup()
+    common.setup_django("bench_applications")
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -60,7 +53,6 @@ def main() -> int:
     from applications.bench import BENCH_EMPLOYER, bench_listing
     from applications.models import Application
 
-    call_command("migrate", verbosity=0)
     listing = bench_listing()
     missing = args.applicants - Application.objects.filter(listing=listing).count()
     if missing > 0:

@@ -37,6 +37,24 @@ def ensure_database(url: str, *, recreate: bool = False) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def setup_django(name: str) -> str:
+    """Point Django at the benchmark's own database (DATABASE_URL, else ``name`` on the embedded
+    server), create it if missing, set Django up and migrate. Returns the database URL."""
+    import os
+
+    url = database_url(os.environ.get("DATABASE_URL"), name)
+    ensure_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.test")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return url
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))

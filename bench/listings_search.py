@@ -47,13 +47,7 @@ def main() -> int:
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args()
 
-    url = common.database_url(os.environ.get("DATABASE_URL"), "bench_listings")
-    common.ensure_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.test")
-    import django
-
-    django.setup()
+    common.setup_django("bench_listings")
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -63,7 +57,6 @@ def main() -> int:
     from listings.models import Listing
     from listings.search import listings_changed
 
-    call_command("migrate", verbosity=0)
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     missing = args.listings - Listing.objects.published().count()
     if missing > 0:

@@ -82,13 +82,7 @@ def main() -> int:
     parser.add_argument("--case", choices=["query", "csv", "xlsx"], help=argparse.SUPPRESS)
     args = parser.parse_args()
 
-    url = common.database_url(os.environ.get("DATABASE_URL"), "bench_reports")
-    common.ensure_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.test")
-    import django
-
-    django.setup()
+    common.setup_django("bench_reports")
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
@@ -99,7 +93,6 @@ def main() -> int:
     from reports import exports, selectors, services
     from reports.models import ReportExport
 
-    call_command("migrate", verbosity=0)
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     lakeside = Institution.objects.get(slug="lakeside")
     scope = {"student__student_profile__institution": lakeside}
