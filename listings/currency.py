@@ -61,18 +61,20 @@ USD_PER_UNIT = {
 }
 
 
-def rates() -> dict[str, Decimal]:
-    table = {**USD_PER_UNIT, **getattr(settings, "PAY_EXCHANGE_RATES", {})}
-    return {code: Decimal(str(rate)) for code, rate in table.items()}
+def rate(currency: str) -> Decimal | None:
+    """US dollars per unit of ``currency``, or None when it has no rate."""
+    code = (currency or "").upper()
+    value = getattr(settings, "PAY_EXCHANGE_RATES", {}).get(code, USD_PER_UNIT.get(code))
+    return None if value is None else Decimal(str(value))
 
 
 def supported() -> list[str]:
-    return sorted(rates())
+    return sorted({*USD_PER_UNIT, *getattr(settings, "PAY_EXCHANGE_RATES", {})})
 
 
 def to_reference(amount: Decimal, currency: str) -> Decimal | None:
     """``amount`` in US dollars, or None when the currency has no rate."""
-    rate = rates().get((currency or "").upper())
-    if rate is None:
+    per_unit = rate(currency)
+    if per_unit is None:
         return None
-    return (amount * rate).quantize(Decimal("0.01"))
+    return (amount * per_unit).quantize(Decimal("0.01"))

@@ -183,7 +183,7 @@ class ListingForm(forms.ModelForm):
                 self.add_error("compensation_amount", "A paid listing or fixed fee needs an amount greater than 0.")
             if not re.fullmatch(r"[A-Z]{3}", data.get("currency") or ""):
                 self.add_error("currency", "Enter the three-letter currency code, e.g. USD or EUR.")
-            elif data["currency"] not in currency.rates():
+            elif currency.rate(data["currency"]) is None:
                 self.add_error(
                     "currency",
                     f"Pay in {data['currency']} cannot be compared with other listings yet; use one of "
