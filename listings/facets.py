@@ -107,7 +107,7 @@ def decode(key: int) -> dict[str, str | None]:
 
 def keys_matching(selected: dict[str, set[str]]) -> list[int]:
     """Every facet key whose values are among the selected ones (a part with no selection: any).
-    A filter on the single-valued facets is then ``facet_key IN (...)``, which the facet indexes
+    A filter on the single-valued facets is then ``facet_key = ANY(...)``, which the facet indexes
     answer without reading the table."""
     keys = [0]
     for part in parts():

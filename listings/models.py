@@ -168,6 +168,13 @@ class Listing(models.Model):
                 condition=Q(status="published", hidden_for_review=False),
                 name="listing_visible_facet_arrays",
             ),
+            # The same columns by date, for "posted within" (a range, not a scan of every listing).
+            models.Index(
+                fields=["published_at"],
+                include=["facet_key", "organization_id", "eligible_countries", "skill_names", "work_window"],
+                condition=Q(status="published", hidden_for_review=False),
+                name="listing_visible_arrays_by_date",
+            ),
             # The "deadline" and "pay" sorts walk these instead of sorting every match.
             models.Index(
                 models.F("application_deadline").asc(nulls_last=True),

@@ -37,7 +37,9 @@ def with_applications(listings):
 
 BROWSE_CASES = [
     ({}, 3),
+    # A text search: its planner setting, one pass for the counts and the page's ids, the listings.
     ({"q": "remote intern", "field": "marketing", "sort": "relevance"}, 3),
+    ({"q": "remote", "field": ["marketing", "research"], "skill": "Python", "sort": "deadline"}, 3),
     ({"skill": "Python", "country": "DE", "sort": "pay", "page": "2"}, 3),
     ({"overlap": "2", "kind": "internship"}, 4),  # + the distinct working days
 ]
@@ -84,7 +86,7 @@ def test_dashboard_query_count_is_constant(client, org, employer, django_assert_
 @pytest.mark.parametrize("size", [10, 60])
 def test_api_list_query_count_is_constant(client, org, employer, django_assert_num_queries, size):
     make_listings(org, employer, size)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(3):  # the planner setting, the text pass, the page's listings
         response = client.get("/api/v1/listings/", {"q": "python", "kind": "internship"})
     assert response.status_code == 200
 
@@ -107,6 +109,11 @@ def test_large_result_sets_reuse_their_facet_counts_until_a_listing_changes(
         response = client.get(reverse("listings:list"))
     assert response.context["result"].total == 4
     assert {v.value: v.count for v in response.context["result"].facets["skill"]}["Python"] == 4
+    # A text search: counted with its page in one pass, then its counts are reused.
+    first = client.get(reverse("listings:list"), {"q": "remote", "sort": "deadline"}).context["result"]
+    with django_assert_num_queries(1):
+        again = client.get(reverse("listings:list"), {"q": "remote", "sort": "deadline"}).context["result"]
+    assert [x.pk for x in again.listings] == [x.pk for x in first.listings] and again.facets == first.facets
     # Any write through the services moves the generation: nothing stale is shown.
     PublishedListingFactory(organization=org, actor=employer, skills=["Python"])
     response = client.get(reverse("listings:list"))

@@ -139,6 +139,36 @@ def test_each_facet_filters(catalogue, params, expected):
     assert result.total == len(expected)
 
 
+FILTER_CASES = [
+    {"field": ["marketing"], "compensation": ["paid"], "sort": "pay"},
+    {"kind": ["internship"], "hours": ["gt30", "lte10"], "duration": ["15-42", "gt90"], "sort": "deadline"},
+    {"country": ["FR"], "skill": ["SEO"], "posted": "7"},
+    {"country": ["worldwide"], "compensation": ["fixed_fee"]},
+    {"field": ["graphic_design"], "kind": ["internship"]},  # nothing passes both
+    {"sort": "newest", "page": 2},  # past the end: the last page
+]
+
+
+@pytest.mark.parametrize("params", FILTER_CASES)
+def test_a_text_search_counts_and_orders_like_the_same_filters_without_text(catalogue, params):
+    """A text search reads its counts and its page in one pass (search._text_pass); a word every
+    catalogue listing has must give exactly the results, order and facet counts of no text."""
+    sort = params.pop("sort", "newest")
+    plain, text = run(sort=sort, **params), run(q="campaigns", sort=sort, **params)
+    assert [x.pk for x in text.listings] == [x.pk for x in plain.listings]
+    assert (text.total, text.page, text.num_pages) == (plain.total, plain.page, plain.num_pages)
+    assert text.facets == plain.facets
+
+
+def test_a_text_search_pages_through_its_results(org, employer):
+    for i in range(25):
+        PublishedListingFactory(organization=org, actor=employer, title=f"Archive intern {i}")
+    first, second = run(q="archive", page=1), run(q="archive", page=2)
+    assert (first.total, len(first.listings), len(second.listings)) == (25, 20, 5)
+    assert not {x.pk for x in first.listings} & {x.pk for x in second.listings}
+    assert [x.pk for x in run(q="archive", page=9).listings] == [x.pk for x in second.listings]
+
+
 def test_facet_counts_describe_the_result_set(catalogue):
     result = run()
     counts = {name: {v.value: v.count for v in values} for name, values in result.facets.items()}
