@@ -466,7 +466,7 @@ def _text_pass(
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         # PostgreSQL's default random_page_cost (4) prices a random heap read as a disk seek, so
         # for a word in a quarter of the listings it scans the whole table instead of fetching
-        # the matches the GIN index names (136 ms against 41 ms at 100,000 listings). Priced as
+        # the matches the GIN index names (136 ms against 52 ms at 100,000 listings). Priced as
         # the cached reads they are, for this statement only (SET LOCAL ends with the transaction).
         cursor.execute(f"SET LOCAL random_page_cost = {TEXT_PASS_RANDOM_PAGE_COST}")
         cursor.execute(sql, [*inner_params, *since, limit, offset])
