@@ -153,28 +153,6 @@ class Listing(models.Model):
             models.Index(fields=["organization", "status"], name="listing_org_status"),
             GinIndex(fields=["skill_names"], name="listing_skill_names_gin"),
             GinIndex(fields=["eligible_countries"], name="listing_countries_gin"),
-            # Facet counts over many listings read these instead of the wide table (index-only
-            # scans), visible listings only: the grouping by facet key a narrow one, already in
-            # key order; the country and skill counts one with every column the filters need.
-            models.Index(
-                fields=["facet_key", "published_at"],
-                include=["organization_id"],
-                condition=Q(status="published", hidden_for_review=False),
-                name="listing_visible_facet_key",
-            ),
-            models.Index(
-                fields=["facet_key"],
-                include=["published_at", "organization_id", "eligible_countries", "skill_names", "work_window"],
-                condition=Q(status="published", hidden_for_review=False),
-                name="listing_visible_facet_arrays",
-            ),
-            # The same columns by date, for "posted within" (a range, not a scan of every listing).
-            models.Index(
-                fields=["published_at"],
-                include=["facet_key", "organization_id", "eligible_countries", "skill_names", "work_window"],
-                condition=Q(status="published", hidden_for_review=False),
-                name="listing_visible_arrays_by_date",
-            ),
             # The "deadline" and "pay" sorts walk these instead of sorting every match.
             models.Index(
                 models.F("application_deadline").asc(nulls_last=True),

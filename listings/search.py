@@ -2,11 +2,12 @@
 time-zone overlap filter, sorting and pagination. Used by the browse page and the API alike.
 
 Queries per search (constant whatever the number of listings). Without a text query: one for the
-single-valued facets (the result set grouped by ``facet_key``, which also gives the total), one
-for the array facets (countries, skills), one for the page of results. With one: a single pass
-that counts everything and orders the page's ids, then one for the page's listings. The overlap
-filter adds one (the distinct working days), the typo fallback (only when full text finds
-nothing) two."""
+listings written since this process's in-memory copy of the visible listings was brought up to
+date (snapshot.py), which counts every facet and picks the page, and one for the page's listings.
+With one: a planner setting and a single pass that counts everything and orders the page's ids,
+then one for the page's listings; the overlap filter adds the in-memory copy's query (for the
+working days), the typo fallback (only when full text finds nothing) three. Without a text
+query, a student with an institution adds one (the organizations it blocked)."""
 
 from __future__ import annotations
 
@@ -23,13 +24,13 @@ from urllib.parse import unquote
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 from django.utils import timezone
 
 from accounts.models import StudentProfile
 
-from . import facets
+from . import facets, snapshot
 from .facets import DURATION_BUCKETS, HOURS_BUCKETS
 from .models import Field, Listing, SearchTerm
 from .timezones import overlap_hours, parse_work_window, valid_zone, viewer_today
@@ -156,10 +157,17 @@ def filter_q(params: Params, *, viewer: Viewer, now: datetime, windows: list[str
 
 def matching_windows(base: QuerySet, *, viewer: Viewer, minimum: float, now: datetime) -> list[str]:
     """The distinct working days among visible listings whose overlap with the viewer's day today
-    is at least ``minimum`` hours. One query; the arithmetic is the same Python as the badge."""
+    is at least ``minimum`` hours. One query."""
+    keys = base.order_by().values_list("work_window", flat=True).distinct()
+    return windows_with_overlap(keys, viewer=viewer, minimum=minimum, now=now)
+
+
+def windows_with_overlap(keys, *, viewer: Viewer, minimum: float, now: datetime) -> list[str]:
+    """Those of the working days ``keys`` whose overlap with the viewer's day today is at least
+    ``minimum`` hours: each computed once, with the same Python as the badge."""
     today = viewer_today(viewer.time_zone, now)
     keep = []
-    for key in base.order_by().values_list("work_window", flat=True).distinct():
+    for key in keys:
         parsed = parse_work_window(key)
         if parsed is None:
             continue
@@ -299,23 +307,6 @@ POSTED_COLUMNS = {"": "n", **{k: f"p{k}" for k in POSTED_WITHIN}}
 _decode = lru_cache(maxsize=None)(facets.decode)
 
 
-def _facet_rows(qs: QuerySet, params: Params, now: datetime) -> list[tuple]:
-    """The result set without its single-valued facet filters, grouped by facet key: (key,
-    listings, posted in the last day, 7 and 30 days). Only the keys that can count somewhere are
-    read. One index-only scan; a few hundred to a few thousand rows whatever the number of
-    listings."""
-    counted = facets.keys_counted(_selected(params))
-    if counted is not None:
-        qs = qs.filter(facet_key__any=counted)
-    annotations = {
-        column: Count("facet_key", filter=Q(published_at__gte=now - timedelta(days=int(days))) if days else None)
-        for days, column in POSTED_COLUMNS.items()
-    }
-    return list(
-        qs.order_by().values("facet_key").annotate(**annotations).values_list("facet_key", *annotations).order_by()
-    )
-
-
 def _scalar_counts(rows: list[tuple], params: Params) -> tuple[int, dict[str, Counter]]:
     """The total and the disjunctive counts of the single-valued facets, from the grouped rows.
 
@@ -351,32 +342,6 @@ COUNT_COUNTRIES = (
 COUNT_SKILLS = (
     "SELECT 'skill', x, count(*){pad} FROM (SELECT unnest(s.skill_names) x FROM {s} s WHERE {where}) k GROUP BY x"
 )
-
-
-def _array_facets(qs: QuerySet, in_country: Q, *, large: bool) -> dict[str, list[tuple[str, int]]]:
-    """Counts per country and per skill, in one query. ``qs`` is the result set without its
-    country filter (``in_country``): countries are counted over all of it, so choosing one
-    country still shows how many listings the others have; skills over the result set itself.
-    Worldwide listings (no countries) are counted with the facet keys instead.
-
-    A small set is read once into a materialised CTE (one pass over the heap for both facets); a
-    large one is counted by two narrow GROUP BYs, each an index-only scan of the facet index (a
-    materialised copy of 100,000 rows would spill to disk).
-    """
-    inner, params = (
-        qs.order_by().annotate(in_country=_flag(in_country)).values("eligible_countries", "skill_names", "in_country")
-    ).query.sql_with_params()
-    # The ORM's own SQL, its values as parameters: nothing user-typed is formatted in.
-    if large:
-        countries = COUNT_COUNTRIES.format(s=f"({inner})", where="true", pad="")
-        sql = f"({countries}) UNION ALL ({COUNT_SKILLS.format(s=f'({inner})', where='s.in_country', pad='')})"
-        params = [*params, *params]
-    else:
-        countries = COUNT_COUNTRIES.format(s="m", where="true", pad="")
-        sql = f"WITH m AS MATERIALIZED ({inner}) ({countries}) UNION ALL ({COUNT_SKILLS.format(s='m', where='s.in_country', pad='')})"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return _sorted_arrays(cursor.fetchall())
 
 
 def _flag(q: Q):
@@ -573,26 +538,126 @@ def _facets(scalar: dict[str, Counter], arrays: dict, params: Params) -> dict[st
     }
 
 
+def blocked_organizations(viewer: Viewer) -> list[int]:
+    """The organizations the viewer's institution blocked (none for other viewers)."""
+    if not viewer.institution_id:
+        return []
+    from reports.models import EmployerApproval
+
+    return list(
+        EmployerApproval.objects.filter(
+            institution_id=viewer.institution_id, decision=EmployerApproval.Decision.BLOCKED
+        ).values_list("organization_id", flat=True)
+    )
+
+
+def country_test(params: Params):
+    """The country filter as a test of a listing's set of eligible countries (None: no filter)."""
+    if not params.country:
+        return None
+    codes = {c for c in params.country if c != WORLDWIDE}
+    return lambda countries: not countries or not codes.isdisjoint(countries)
+
+
+@dataclass
+class Counts:
+    total: int
+    scalar: dict[str, Counter]  # the single-valued facets, as _scalar_counts gives them
+    arrays: dict[str, list[tuple[str, int]]]  # countries and skills, most listings first
+    page_ids: list[int] | None = None  # the page's ids in order, when they have been read already
+    query: SearchQuery | None = None  # what the page is ranked by (the fallback's query if used)
+    suggestion: str = ""
+
+
 def search_listings(params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZE) -> SearchResult:
     """Run a search. Each facet is counted with every other filter applied but not its own (so
-    choosing one value still shows the others'); skills, an "all of" filter, within the results."""
+    choosing one value still shows the others'); skills, an "all of" filter, within the results.
+
+    Without a text query everything is counted from this process's in-memory copy of the visible
+    listings (snapshot.py) and only the page's listings are read from the database; a text query
+    is matched, counted and ranked by PostgreSQL in one pass (_text_pass)."""
     now = timezone.now()
     base = visible_listings(viewer)
-    windows = None
-    if params.overlap:
-        windows = matching_windows(base, viewer=viewer, minimum=float(params.overlap), now=now)
-    rest = base.filter(other_q(params, windows=windows))
-    in_country, in_scalar = country_q(params), scalar_q(params, now=now)
+    sort = params.sort or "relevance"
+    if sort == "relevance" and not params.q:
+        sort = "newest"
+    windows = columns = None
+    if not params.q or params.overlap:
+        shared = snapshot.snapshot()
+        columns = shared.current()
+        if params.overlap:
+            minimum = float(params.overlap)
+            windows = windows_with_overlap(shared.codes.windows.values, viewer=viewer, minimum=minimum, now=now)
 
-    query, suggestion, used_fallback = None, "", False
+    offset = (max(1, params.page) - 1) * page_size
     if params.q:
-        query = SearchQuery(params.q, search_type="websearch", config=CONFIG)
+        rest = base.filter(other_q(params, windows=windows))
+        counts = _text_search(params, viewer, rest, now=now, windows=windows, sort=sort, offset=offset, limit=page_size)
+    else:
+        selected = _selected(params)
+        counted = snapshot.count(
+            columns,
+            shared.codes,
+            keys=facets.keys_matching(selected) if selected else None,
+            posted_since=[now - timedelta(days=int(days)) for days in POSTED_WITHIN],
+            since=now - timedelta(days=int(params.posted)) if params.posted else None,
+            country=country_test(params),
+            skills=params.skill,
+            windows=set(windows) if windows is not None else None,
+            blocked=blocked_organizations(viewer),
+        )
+        total, scalar = _scalar_counts(counted.rows, params)
+        counts = Counts(total, scalar, counted.arrays)
 
-    def text(qs: QuerySet) -> QuerySet:
-        return qs.filter(search_vector=query) if query is not None else qs
+    num_pages = max(1, -(-counts.total // page_size))
+    page = min(max(1, params.page), num_pages)
+    if not params.q:
+        counts.page_ids = snapshot.page(
+            columns, counted.result, sort=sort, offset=(page - 1) * page_size, limit=page_size
+        )
 
-    # Counting a large result set is the costly part of a search: its facet counts are cached for
-    # a minute, keyed by the filters and a generation that every listing write bumps.
+    def shown(qs: QuerySet) -> QuerySet:
+        return qs.select_related("organization").defer("search_vector", "description")
+
+    if not counts.total:
+        listings = []
+    elif counts.page_ids:
+        by_id = shown(base).in_bulk(counts.page_ids)
+        listings = [by_id[pk] for pk in counts.page_ids if pk in by_id]
+    else:  # a text search's cached counts, or a page past its end (shown as the last page)
+        rows = shown(rest.filter(search_vector=counts.query).filter(country_q(params) & scalar_q(params, now=now)))
+        if sort == "relevance":
+            rows = rows.annotate(rank=SearchRank(F("search_vector"), counts.query))
+        listings = list(rows.order_by(*SORT_ORDER[sort])[(page - 1) * page_size : page * page_size])
+
+    today = viewer_today(viewer.time_zone, now)
+    for listing in listings:
+        listing.overlap = overlap_hours(
+            listing_tz=listing.time_zone,
+            work_start=listing.work_start,
+            work_end=listing.work_end,
+            viewer_tz=viewer.time_zone,
+            on=today,
+        )
+    return SearchResult(
+        listings=listings,
+        total=counts.total,
+        page=page,
+        num_pages=num_pages,
+        facets=_facets(counts.scalar, counts.arrays, params),
+        suggestion=counts.suggestion,
+        used_fallback=bool(counts.suggestion),
+        viewer=viewer,
+    )
+
+
+def _text_search(
+    params: Params, viewer: Viewer, rest: QuerySet, *, now: datetime, windows, sort: str, offset: int, limit: int
+) -> Counts:
+    """A text search's counts (and page, when counted now), with the typo fallback when the words
+    match nothing. A large result set's counts are cached for a minute, keyed by the filters and a
+    generation that every listing write moves."""
+    query = SearchQuery(params.q, search_type="websearch", config=CONFIG)
     facet_parts = (
         params.q,
         params.kind,
@@ -607,97 +672,40 @@ def search_listings(params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZ
         viewer.institution_id,
         now.replace(second=0, microsecond=0),  # "posted within" moves with the clock
     )
-    sort = params.sort or "relevance"
-    if sort == "relevance" and not params.q:
-        sort = "newest"
-    offset = (max(1, params.page) - 1) * page_size
-    page_ids = None  # the page, when a text pass has read it already
     key = _facet_cache_key(facet_parts)
     cached = _cache_get(key)
     if cached is not None:
         total, scalar, arrays, fallback_raw, suggestion = cached
         if fallback_raw:
-            query, used_fallback = SearchQuery(fallback_raw, search_type="raw", config=CONFIG), True
-    elif query is not None:
-        fallback_raw = None
+            query = SearchQuery(fallback_raw, search_type="raw", config=CONFIG)
+        return Counts(total, scalar, arrays, query=query, suggestion=suggestion)
 
-        def read() -> TextPass:
-            return _text_pass(
-                text(rest),
-                query,
-                params,
-                in_country=in_country,
-                in_scalar=in_scalar,
-                now=now,
-                sort=sort,
-                offset=offset,
-                limit=page_size,
-            )
-
-        found = read()
-        total, scalar = _scalar_counts(found.rows, params)
-        if total == 0:
-            fallback_raw, suggestion = fallback_query(params.q)
-            if fallback_raw is not None:
-                query, used_fallback = SearchQuery(fallback_raw, search_type="raw", config=CONFIG), True
-                found = read()
-                total, scalar = _scalar_counts(found.rows, params)
-        arrays, page_ids = found.arrays, found.page_ids
-        if total >= FACET_CACHE_MIN:
-            _cache_set(key, (total, scalar, arrays, fallback_raw, suggestion))
-    else:
-        fallback_raw = None
-        rows = _facet_rows(rest.filter(in_country), params, now)
-        total, scalar = _scalar_counts(rows, params)
-        large = total >= FACET_CACHE_MIN
-        if not rows:
-            arrays = {"country": [], "skill": []}
-        elif large:
-            # After a write elsewhere the grouped counts are fresh again; the country and skill
-            # counts (the costliest) are reused while the groups are unchanged (at most a minute).
-            digest = hashlib.sha256(repr((connection.settings_dict["NAME"], facet_parts, rows)).encode())
-            arrays_key = f"listings:array-facets:{digest.hexdigest()}" if key else None
-            arrays = _cache_get(arrays_key)
-            if arrays is None:
-                arrays = _array_facets(rest.filter(in_scalar), in_country, large=True)
-                _cache_set(arrays_key, arrays)
-            _cache_set(key, (total, scalar, arrays, fallback_raw, suggestion))
-        else:
-            arrays = _array_facets(rest.filter(in_scalar), in_country, large=bool(params.country))
-
-    num_pages = max(1, -(-total // page_size))
-    page = min(max(1, params.page), num_pages)
-
-    def shown(qs: QuerySet) -> QuerySet:
-        return qs.select_related("organization").defer("search_vector", "description")
-
-    if not total:
-        listings = []
-    elif page_ids:
-        by_id = shown(base).in_bulk(page_ids)
-        listings = [by_id[pk] for pk in page_ids if pk in by_id]
-    else:  # no text pass, a cached count, or a page past the end (shown as the last page)
-        rows = shown(text(rest).filter(in_country & in_scalar))
-        if sort == "relevance":
-            rows = rows.annotate(rank=SearchRank(F("search_vector"), query))
-        listings = list(rows.order_by(*SORT_ORDER[sort])[(page - 1) * page_size : page * page_size])
-
-    today = viewer_today(viewer.time_zone, now)
-    for listing in listings:
-        listing.overlap = overlap_hours(
-            listing_tz=listing.time_zone,
-            work_start=listing.work_start,
-            work_end=listing.work_end,
-            viewer_tz=viewer.time_zone,
-            on=today,
+    def read(query: SearchQuery) -> TextPass:
+        in_country, in_scalar = country_q(params), scalar_q(params, now=now)
+        matches = rest.filter(search_vector=query)
+        return _text_pass(
+            matches,
+            query,
+            params,
+            in_country=in_country,
+            in_scalar=in_scalar,
+            now=now,
+            sort=sort,
+            offset=offset,
+            limit=limit,
         )
-    return SearchResult(
-        listings=listings,
-        total=total,
-        page=page,
-        num_pages=num_pages,
-        facets=_facets(scalar, arrays, params),
-        suggestion=suggestion if used_fallback else "",
-        used_fallback=used_fallback,
-        viewer=viewer,
-    )
+
+    found = read(query)
+    total, scalar = _scalar_counts(found.rows, params)
+    fallback_raw, suggestion = None, ""
+    if total == 0:
+        fallback_raw, suggestion = fallback_query(params.q)
+        if fallback_raw is not None:
+            query = SearchQuery(fallback_raw, search_type="raw", config=CONFIG)
+            found = read(query)
+            total, scalar = _scalar_counts(found.rows, params)
+        else:
+            suggestion = ""
+    if total >= FACET_CACHE_MIN:
+        _cache_set(key, (total, scalar, found.arrays, fallback_raw, suggestion))
+    return Counts(total, scalar, found.arrays, page_ids=found.page_ids, query=query, suggestion=suggestion)

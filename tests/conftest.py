@@ -210,3 +210,13 @@ def demo_data(db):
     from django.core.management import call_command
 
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture(autouse=True)
+def _fresh_listing_snapshot():
+    """Each test's first search reads the listings into memory afresh (listings/snapshot.py), so
+    its query count does not depend on the tests before it. Keeping a copy across transactions is
+    tested on its own (tests/listings/test_snapshot.py)."""
+    from listings import snapshot
+
+    snapshot.forget()

@@ -146,6 +146,8 @@ FILTER_CASES = [
     {"country": ["worldwide"], "compensation": ["fixed_fee"]},
     {"field": ["graphic_design"], "kind": ["internship"]},  # nothing passes both
     {"sort": "newest", "page": 2},  # past the end: the last page
+    {"skill": ["SEO"], "country": ["DE", "worldwide"], "sort": "deadline"},
+    {"overlap": "4", "compensation": ["paid", "unpaid"], "sort": "pay"},
 ]
 
 

@@ -1,0 +1,77 @@
+"""The in-memory copy of the visible listings (listings/snapshot.py) stays exact whoever writes:
+the services, bulk updates that bypass them, deletions, rolled-back transactions, truncation."""
+
+import pytest
+from django.db import connection, transaction
+
+from listings import services, snapshot
+from listings.models import Listing
+from listings.search import Params, Viewer, search_listings
+from tests.listings.factories import DraftListingFactory, PublishedListingFactory, member_of
+
+
+def shown(**params) -> list[int]:
+    result = search_listings(Params(**params), viewer=Viewer())
+    return sorted(listing.pk for listing in result.listings)
+
+
+def copied() -> set[int]:
+    """The listings folded into this process's copy (not merely laid over it)."""
+    return {int(pk) for pk in snapshot.snapshot().copy.columns.id}
+
+
+def test_a_write_is_seen_inside_its_transaction_and_a_rollback_leaves_nothing(org, employer):
+    kept = PublishedListingFactory(organization=org, actor=employer)
+    assert shown() == [kept.pk]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        gone = PublishedListingFactory(organization=org, actor=employer, skills=["Rust"])
+        assert shown() == sorted([kept.pk, gone.pk])
+        assert shown(skill=["Rust"]) == [gone.pk]
+        raise RuntimeError("roll back")
+    assert shown() == [kept.pk]
+    assert shown(skill=["Rust"]) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_writes_are_folded_into_the_copy_whoever_makes_them(org, employer):
+    first = PublishedListingFactory(organization=org, actor=employer, title="First")
+    assert shown() == [first.pk]
+    horizon = snapshot.snapshot().copy.horizon
+
+    second = PublishedListingFactory(organization=org, actor=employer, title="Second", skills=["Go"])
+    assert shown() == sorted([first.pk, second.pk])
+    assert snapshot.snapshot().copy.horizon > horizon and copied() == {first.pk, second.pk}
+
+    # A bulk update outside the services (as an admin action or a data migration might make).
+    Listing.objects.filter(pk=second.pk).update(hidden_for_review=True)
+    assert shown() == [first.pk]
+    Listing.objects.filter(pk=second.pk).update(hidden_for_review=False, skill_names=["Go", "SQL"])
+    assert shown(skill=["SQL"]) == [second.pk]
+
+    services.listing_close(listing=first, actor=member_of(first), reason="filled")
+    assert shown() == [second.pk]
+    Listing.objects.filter(pk=second.pk).delete()
+    assert shown() == []
+    assert copied() == set()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unpublished_draft_is_never_shown_and_its_deletion_is_noted(org, employer):
+    draft = DraftListingFactory(organization=org, actor=employer)
+    assert shown() == []
+    services.listing_delete_draft(listing=draft, actor=employer)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM listings_listing_removal WHERE listing_id = %s", [draft.pk])
+        assert cursor.fetchone() == (1,)
+    assert shown() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_truncating_the_listings_makes_the_copy_read_everything_again(org, employer):
+    PublishedListingFactory(organization=org, actor=employer)
+    assert len(shown()) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE listings_listing CASCADE")
+    assert shown() == []
+    again = PublishedListingFactory(organization=org, actor=employer)
+    assert shown() == [again.pk]
