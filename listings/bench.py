@@ -14,7 +14,6 @@ from django.utils import timezone
 from accounts.models import Organization
 
 from .models import Field, Listing
-from .search import listings_changed
 from .services import hourly_pay, listings_refresh_search
 from .timezones import work_window_key
 
@@ -186,6 +185,5 @@ def seed(stdout, *, listings: int = 0, **_) -> bool:
         else:
             cursor.execute("VACUUM (ANALYZE) listings_listing")
         cursor.execute("ANALYZE listings_searchterm")
-    listings_changed()
     stdout.write(f"  listings: {listings} published listings in {clock.monotonic() - started:.1f} s")
     return True

@@ -11,7 +11,6 @@ query, a student with an institution adds one (the organizations it blocked)."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from collections import Counter
@@ -21,10 +20,10 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from urllib.parse import unquote
 
+import numpy as np
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, QuerySet, Value, When
+from django.db.models import Case, F, Q, QuerySet, When
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -302,7 +301,8 @@ class SearchResult:
         return self.page > 1
 
 
-# The grouped rows' count columns after the key: every listing, then posted within each period.
+# The grouped rows' count columns after the key (snapshot.count): every listing, then posted
+# within each period.
 POSTED_COLUMNS = {"": "n", **{k: f"p{k}" for k in POSTED_WITHIN}}
 _decode = lru_cache(maxsize=None)(facets.decode)
 
@@ -331,178 +331,6 @@ def _scalar_counts(rows: list[tuple], params: Params) -> tuple[int, dict[str, Co
         elif len(failing) == 1:
             counts[failing[0]][values[failing[0]]] += n
     return total, counts
-
-
-# Country and skill counts over the rows of a relation {s} (with the columns eligible_countries,
-# skill_names and the flags) that pass {where}; {pad} widens the rows to the caller's shape.
-COUNT_COUNTRIES = (
-    "SELECT 'country', x, count(*){pad} FROM (SELECT unnest(s.eligible_countries) x FROM {s} s WHERE {where}) c"
-    " GROUP BY x"
-)
-COUNT_SKILLS = (
-    "SELECT 'skill', x, count(*){pad} FROM (SELECT unnest(s.skill_names) x FROM {s} s WHERE {where}) k GROUP BY x"
-)
-
-
-def _flag(q: Q):
-    """A filter as a boolean column (an empty filter passes every row)."""
-    return ExpressionWrapper(q, output_field=BooleanField()) if q else Value(True)
-
-
-def _sorted_arrays(rows) -> dict[str, list[tuple[str, int]]]:
-    """Country and skill rows (facet, value, count, ...) as each facet's values, most listings first."""
-    out: dict[str, list[tuple[str, int]]] = {"country": [], "skill": []}
-    for facet, value, count, *_ in rows:
-        out[facet].append((value, count))
-    for values in out.values():
-        values.sort(key=lambda vc: (-vc[1], vc[0]))
-    return out
-
-
-# The order of each sort: the ORM's, and the same over the columns of a text pass's rows.
-SORT_ORDER = {
-    "relevance": ("-rank", "-published_at", "-pk"),
-    "newest": ("-published_at", "-pk"),
-    "deadline": (F("application_deadline").asc(nulls_last=True), "-published_at", "-pk"),
-    "pay": (F("hourly_pay").desc(nulls_last=True), "-published_at", "-pk"),
-}
-SORT_SQL = {
-    "relevance": ("rank", "rank DESC, published_at DESC, id DESC"),
-    "newest": (None, "published_at DESC, id DESC"),
-    "deadline": ("application_deadline", "application_deadline ASC NULLS LAST, published_at DESC, id DESC"),
-    "pay": ("hourly_pay", "hourly_pay DESC NULLS LAST, published_at DESC, id DESC"),
-}
-_PAD = ", NULL::bigint, NULL::bigint, NULL::bigint"
-TEXT_PASS_RANDOM_PAGE_COST = 1.1
-
-
-@dataclass
-class TextPass:
-    rows: list[tuple]  # the grouped facet rows, as _facet_rows returns them
-    arrays: dict[str, list[tuple[str, int]]]
-    page_ids: list[int]
-
-
-def _text_pass(
-    matches: QuerySet,
-    query: SearchQuery,
-    params: Params,
-    *,
-    in_country: Q,
-    in_scalar: Q,
-    now: datetime,
-    sort: str,
-    offset: int,
-    limit: int,
-) -> TextPass:
-    """A text search's counts and page in one statement.
-
-    The matches of a text query come from its GIN index and then the table itself, row by row;
-    reading them once into a materialised set, and grouping, counting and ordering that set,
-    replaces three passes over the same rows (the grouped facet keys, the countries and skills,
-    the page). ``matches`` is the text query with the filters that apply everywhere; a row is kept
-    if it counts in a facet group (passes the country filter and fails at most one facet) or passes
-    the single-valued filters (the countries are counted without the country filter).
-    """
-    counted = facets.keys_counted(_selected(params))
-    in_groups = in_country & Q(facet_key__any=counted) if counted is not None else in_country
-    qs = matches.order_by().filter(in_groups | in_scalar) if in_groups and in_scalar else matches.order_by()
-    sort_column, order = SORT_SQL[sort]
-    columns = {"in_groups": _flag(in_groups), "in_country": _flag(in_country), "in_scalar": _flag(in_scalar)}
-    fields = ["id", "facet_key", "published_at", "eligible_countries", "skill_names"]
-    if sort_column == "rank":
-        # Ranked only where it is on the page's side: ts_rank reads the whole search vector.
-        rank = SearchRank(F("search_vector"), query)
-        columns["rank"] = Case(When(in_country & in_scalar, then=rank)) if in_country or in_scalar else rank
-    elif sort_column:
-        fields.append(sort_column)
-    inner, inner_params = qs.annotate(**columns).values(*fields, *columns).query.sql_with_params()
-    posted = ", ".join("count(*) FILTER (WHERE s.published_at >= %s)" for _ in POSTED_WITHIN)
-    # The ORM's own SQL and fixed fragments; every value is a parameter.
-    sql = (
-        f"WITH m AS MATERIALIZED ({inner}) "  # noqa: S608
-        f"(SELECT 'key', s.facet_key::text, count(*), {posted} FROM m s WHERE s.in_groups GROUP BY s.facet_key)"
-        f" UNION ALL ({COUNT_COUNTRIES.format(s='m', where='s.in_scalar', pad=_PAD)})"
-        f" UNION ALL ({COUNT_SKILLS.format(s='m', where='s.in_scalar AND s.in_country', pad=_PAD)})"
-        f" UNION ALL (SELECT 'page', NULL, s.id, row_number() OVER (ORDER BY {order}), NULL, NULL FROM m s"
-        f" WHERE s.in_scalar AND s.in_country ORDER BY {order} LIMIT %s OFFSET %s)"
-    )
-    since = [now - timedelta(days=int(days)) for days in POSTED_WITHIN]
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        # PostgreSQL's default random_page_cost (4) prices a random heap read as a disk seek, so
-        # for a word in a quarter of the listings it scans the whole table instead of fetching
-        # the matches the GIN index names (136 ms against 52 ms at 100,000 listings). Priced as
-        # the cached reads they are, for this statement only (SET LOCAL ends with the transaction).
-        cursor.execute(f"SET LOCAL random_page_cost = {TEXT_PASS_RANDOM_PAGE_COST}")
-        cursor.execute(sql, [*inner_params, *since, limit, offset])
-        result = cursor.fetchall()
-    keys = sorted((int(value), *counts) for tag, value, *counts in result if tag == "key")
-    page = [(ordinal, listing_id) for tag, _, listing_id, ordinal, *_ in result if tag == "page"]
-    return TextPass(
-        rows=keys,
-        arrays=_sorted_arrays(row for row in result if row[0] in ("country", "skill")),
-        page_ids=[listing_id for _, listing_id in sorted(page)],
-    )
-
-
-# A result set this large is counted with parallel index-only scans and its counts are cached.
-FACET_CACHE_MIN = 5000
-FACET_CACHE_SECONDS = 60
-FACET_CACHE_ENABLED = True  # benchmarks switch it off to measure every count
-
-
-def _generation_key() -> str:
-    # Per database: test runs and benchmarks on other databases may share the Redis server.
-    return f"listings:generation:{connection.settings_dict['NAME']}"
-
-
-def listings_changed() -> None:
-    """Invalidate cached facet counts: called by the listing services on every write that can
-    change what the search shows (and again after commit, so no reader caches pre-commit data
-    under the new generation)."""
-
-    def bump():
-        try:
-            try:
-                cache.incr(_generation_key())
-            except ValueError:
-                cache.set(_generation_key(), 1, None)
-        except Exception:
-            logger.warning("facet cache unavailable", exc_info=True)
-
-    bump()
-    transaction.on_commit(bump)
-
-
-def _facet_cache_key(key_parts: tuple) -> str | None:
-    if not FACET_CACHE_ENABLED:
-        return None
-    try:
-        generation = cache.get(_generation_key(), 0)
-    except Exception:  # the cache is an optimisation: never fail a search because Redis is down
-        logger.warning("facet cache unavailable", exc_info=True)
-        return None
-    digest = hashlib.sha256(repr((connection.settings_dict["NAME"], generation, key_parts)).encode())
-    return f"listings:facets:{digest.hexdigest()}"
-
-
-def _cache_get(key: str | None):
-    if key is None:
-        return None
-    try:
-        return cache.get(key)
-    except Exception:
-        logger.warning("facet cache unavailable", exc_info=True)
-        return None
-
-
-def _cache_set(key: str | None, value) -> None:
-    if key is None:
-        return
-    try:
-        cache.set(key, value, FACET_CACHE_SECONDS)
-    except Exception:
-        logger.warning("facet cache unavailable", exc_info=True)
 
 
 def _facets(scalar: dict[str, Counter], arrays: dict, params: Params) -> dict[str, list[FacetValue]]:
@@ -559,43 +387,61 @@ def country_test(params: Params):
     return lambda countries: not countries or not codes.isdisjoint(countries)
 
 
-@dataclass
-class Counts:
-    total: int
-    scalar: dict[str, Counter]  # the single-valued facets, as _scalar_counts gives them
-    arrays: dict[str, list[tuple[str, int]]]  # countries and skills, most listings first
-    page_ids: list[int] | None = None  # the page's ids in order, when they have been read already
-    query: SearchQuery | None = None  # what the page is ranked by (the fallback's query if used)
-    suggestion: str = ""
+# PostgreSQL's default random_page_cost (4) prices a random heap read as a disk seek, so for a
+# word in a quarter of the listings it scans the whole table instead of fetching the matches the
+# GIN index names (136 ms against 52 ms at 100,000 listings). Priced as the cached reads they are,
+# for the text query only (SET LOCAL ends with its transaction).
+TEXT_RANDOM_PAGE_COST = 1.1
+
+
+def text_matches(query: SearchQuery, *, rank_where: Q | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """The ids of the visible listings whose search vector matches ``query`` (the GIN index, then
+    the rows it names), sorted; filters and counts are applied to them in memory. With
+    ``rank_where`` (the filters, as SQL), also the relevance of each match that passes them (NaN
+    for the others): ranking reads a listing's whole search vector, so only the result is ranked,
+    in the same pass over the rows."""
+    matches = Listing.objects.visible().filter(search_vector=query)
+    if rank_where is None:
+        matches = matches.values_list("id")
+    else:
+        rank = SearchRank(F("search_vector"), query)
+        matches = matches.annotate(rank=Case(When(rank_where, then=rank)) if rank_where else rank)
+        matches = matches.values_list("id", "rank")
+    sql, sql_params = matches.order_by().query.sql_with_params()
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL random_page_cost = {TEXT_RANDOM_PAGE_COST}")
+        cursor.execute(sql, sql_params)
+        rows = cursor.fetchall()
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    order = np.argsort(ids)
+    if rank_where is None:
+        return ids[order], None
+    ranks = np.fromiter((np.nan if row[1] is None else row[1] for row in rows), dtype=np.float64, count=len(rows))
+    return ids[order], ranks[order]
 
 
 def search_listings(params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZE) -> SearchResult:
     """Run a search. Each facet is counted with every other filter applied but not its own (so
     choosing one value still shows the others'); skills, an "all of" filter, within the results.
 
-    Without a text query everything is counted from this process's in-memory copy of the visible
-    listings (snapshot.py) and only the page's listings are read from the database; a text query
-    is matched, counted and ranked by PostgreSQL in one pass (_text_pass)."""
+    Filters, counts and the page's order come from this process's in-memory copy of the visible
+    listings (snapshot.py); PostgreSQL matches the text query (GIN index), ranks the results and
+    returns the page's listings."""
     now = timezone.now()
-    base = visible_listings(viewer)
     sort = params.sort or "relevance"
     if sort == "relevance" and not params.q:
         sort = "newest"
-    windows = columns = None
-    if not params.q or params.overlap:
-        shared = snapshot.snapshot()
-        columns = shared.current()
-        if params.overlap:
-            minimum = float(params.overlap)
-            windows = windows_with_overlap(shared.codes.windows.values, viewer=viewer, minimum=minimum, now=now)
+    shared = snapshot.snapshot()
+    columns = shared.current()
+    windows = None
+    if params.overlap:
+        minimum = float(params.overlap)
+        windows = set(windows_with_overlap(shared.codes.windows.values, viewer=viewer, minimum=minimum, now=now))
+    selected = _selected(params)
+    blocked = blocked_organizations(viewer)
 
-    offset = (max(1, params.page) - 1) * page_size
-    if params.q:
-        rest = base.filter(other_q(params, windows=windows))
-        counts = _text_search(params, viewer, rest, now=now, windows=windows, sort=sort, offset=offset, limit=page_size)
-    else:
-        selected = _selected(params)
-        counted = snapshot.count(
+    def counted(only: np.ndarray | None) -> snapshot.Counted:
+        return snapshot.count(
             columns,
             shared.codes,
             keys=facets.keys_matching(selected) if selected else None,
@@ -603,32 +449,47 @@ def search_listings(params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZ
             since=now - timedelta(days=int(params.posted)) if params.posted else None,
             country=country_test(params),
             skills=params.skill,
-            windows=set(windows) if windows is not None else None,
-            blocked=blocked_organizations(viewer),
+            windows=windows,
+            blocked=blocked,
+            only=only,
         )
-        total, scalar = _scalar_counts(counted.rows, params)
-        counts = Counts(total, scalar, counted.arrays)
 
-    num_pages = max(1, -(-counts.total // page_size))
+    # The text query's matches; by relevance, ranked wherever they pass the filters.
+    rank_where = filter_q(params, viewer=viewer, now=now, windows=windows) if sort == "relevance" else None
+    query, suggestion, matched, ranked = None, "", None, None
+    if params.q:
+        query = SearchQuery(params.q, search_type="websearch", config=CONFIG)
+        matched, ranked = text_matches(query, rank_where=rank_where)
+        found = counted(matched)
+        total, scalar = _scalar_counts(found.rows, params)
+        if total == 0:
+            fallback_raw, suggestion = fallback_query(params.q)
+            if fallback_raw is not None:
+                query = SearchQuery(fallback_raw, search_type="raw", config=CONFIG)
+                matched, ranked = text_matches(query, rank_where=rank_where)
+                found = counted(matched)
+                total, scalar = _scalar_counts(found.rows, params)
+    else:
+        found = counted(None)
+        total, scalar = _scalar_counts(found.rows, params)
+
+    num_pages = max(1, -(-total // page_size))
     page = min(max(1, params.page), num_pages)
-    if not params.q:
-        counts.page_ids = snapshot.page(
-            columns, counted.result, sort=sort, offset=(page - 1) * page_size, limit=page_size
+    relevance = None
+    if ranked is not None:
+        relevance = ranked[np.searchsorted(matched, columns.id[found.result])]
+    page_ids = snapshot.page(
+        columns, found.result, sort=sort, offset=(page - 1) * page_size, limit=page_size, ranks=relevance
+    )
+    listings = []
+    if page_ids:
+        by_id = (
+            visible_listings(viewer)
+            .select_related("organization")
+            .defer("search_vector", "description")
+            .in_bulk(page_ids)
         )
-
-    def shown(qs: QuerySet) -> QuerySet:
-        return qs.select_related("organization").defer("search_vector", "description")
-
-    if not counts.total:
-        listings = []
-    elif counts.page_ids:
-        by_id = shown(base).in_bulk(counts.page_ids)
-        listings = [by_id[pk] for pk in counts.page_ids if pk in by_id]
-    else:  # a text search's cached counts, or a page past its end (shown as the last page)
-        rows = shown(rest.filter(search_vector=counts.query).filter(country_q(params) & scalar_q(params, now=now)))
-        if sort == "relevance":
-            rows = rows.annotate(rank=SearchRank(F("search_vector"), counts.query))
-        listings = list(rows.order_by(*SORT_ORDER[sort])[(page - 1) * page_size : page * page_size])
+        listings = [by_id[pk] for pk in page_ids if pk in by_id]
 
     today = viewer_today(viewer.time_zone, now)
     for listing in listings:
@@ -641,71 +502,11 @@ def search_listings(params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZ
         )
     return SearchResult(
         listings=listings,
-        total=counts.total,
+        total=total,
         page=page,
         num_pages=num_pages,
-        facets=_facets(counts.scalar, counts.arrays, params),
-        suggestion=counts.suggestion,
-        used_fallback=bool(counts.suggestion),
+        facets=_facets(scalar, found.arrays, params),
+        suggestion=suggestion,
+        used_fallback=bool(suggestion),
         viewer=viewer,
     )
-
-
-def _text_search(
-    params: Params, viewer: Viewer, rest: QuerySet, *, now: datetime, windows, sort: str, offset: int, limit: int
-) -> Counts:
-    """A text search's counts (and page, when counted now), with the typo fallback when the words
-    match nothing. A large result set's counts are cached for a minute, keyed by the filters and a
-    generation that every listing write moves."""
-    query = SearchQuery(params.q, search_type="websearch", config=CONFIG)
-    facet_parts = (
-        params.q,
-        params.kind,
-        params.field,
-        params.compensation,
-        params.hours,
-        params.duration,
-        params.country,
-        params.skill,
-        params.posted,
-        sorted(windows) if windows is not None else None,
-        viewer.institution_id,
-        now.replace(second=0, microsecond=0),  # "posted within" moves with the clock
-    )
-    key = _facet_cache_key(facet_parts)
-    cached = _cache_get(key)
-    if cached is not None:
-        total, scalar, arrays, fallback_raw, suggestion = cached
-        if fallback_raw:
-            query = SearchQuery(fallback_raw, search_type="raw", config=CONFIG)
-        return Counts(total, scalar, arrays, query=query, suggestion=suggestion)
-
-    def read(query: SearchQuery) -> TextPass:
-        in_country, in_scalar = country_q(params), scalar_q(params, now=now)
-        matches = rest.filter(search_vector=query)
-        return _text_pass(
-            matches,
-            query,
-            params,
-            in_country=in_country,
-            in_scalar=in_scalar,
-            now=now,
-            sort=sort,
-            offset=offset,
-            limit=limit,
-        )
-
-    found = read(query)
-    total, scalar = _scalar_counts(found.rows, params)
-    fallback_raw, suggestion = None, ""
-    if total == 0:
-        fallback_raw, suggestion = fallback_query(params.q)
-        if fallback_raw is not None:
-            query = SearchQuery(fallback_raw, search_type="raw", config=CONFIG)
-            found = read(query)
-            total, scalar = _scalar_counts(found.rows, params)
-        else:
-            suggestion = ""
-    if total >= FACET_CACHE_MIN:
-        _cache_set(key, (total, scalar, found.arrays, fallback_raw, suggestion))
-    return Counts(total, scalar, found.arrays, page_ids=found.page_ids, query=query, suggestion=suggestion)

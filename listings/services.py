@@ -28,7 +28,6 @@ from .models import (
     SearchTerm,
 )
 from .permissions import can_manage_listing, can_moderate, can_save_listings
-from .search import listings_changed
 from .timezones import work_window_key
 
 S = Listing.Status
@@ -152,8 +151,6 @@ def listing_transition(
             # Publishing: each row has its own expiry moment.
             Listing.objects.bulk_update(moved, fields, batch_size=500)
         ListingStatusChange.objects.bulk_create(changes)
-        if moved:
-            listings_changed()
         _notify(listings=moved, changes=changes, actor=actor, reason=reason)
     return moved
 
@@ -393,7 +390,6 @@ def _save_questions(listing: Listing, questions: list[dict]) -> None:
 
 
 def _after_write(listing: Listing, skills: list[Skill]) -> None:
-    listings_changed()
     listing.skills.set(skills)
     listings_refresh_search(listing_ids=[listing.pk])
     SearchTerm.objects.bulk_create(
@@ -578,7 +574,6 @@ def listing_report(*, listing: Listing, reporter, reason: str, details: str = ""
         if open_reports >= REPORTS_TO_HIDE and not locked.hidden_for_review:
             locked.hidden_for_review = True
             locked.save(update_fields=["hidden_for_review", "updated_at"])
-            listings_changed()
             members = [
                 m.user for m in Membership.objects.filter(organization_id=locked.organization_id).select_related("user")
             ]
@@ -615,7 +610,6 @@ def listing_reports_resolve(*, listing: Listing, actor, uphold: bool, note: str 
         if locked.hidden_for_review:
             locked.hidden_for_review = False
             locked.save(update_fields=["hidden_for_review", "updated_at"])
-            listings_changed()
         if uphold and locked.status in (S.PUBLISHED, S.PENDING_REVIEW):
             locked = listing_close(
                 listing=locked, actor=actor, reason=note.strip() or "Removed by moderators after reports"

@@ -300,7 +300,8 @@ def count(
     """Disjunctive counts, as the SQL path computes them: the facet-key groups over the result
     set without its single-valued filters; countries over it without the country filter; skills
     over the result set itself. ``keys``: the facet keys the single-valued filters allow (None:
-    any); ``country``: a predicate on a set of countries, or None; ``only``: ids to restrict to."""
+    any); ``country``: a predicate on a set of countries, or None; ``only``: the ids a
+    text query matched (None: no text query)."""
     rest = np.ones(len(columns), dtype=bool)
     if skills:
         wanted = set(skills)
@@ -352,10 +353,15 @@ def first(keys: np.ndarray, count: int) -> np.ndarray:
     return candidates[np.argsort(keys[candidates], kind="stable")][:count]
 
 
-def page(columns: Columns, result: np.ndarray, *, sort: str, offset: int, limit: int) -> list[int]:
-    """The ids of one page of the result (positions, newest first) in the sort's order: newest;
-    deadline soonest (none last); highest pay (unknown last); each then newest first."""
-    if sort == "deadline":
+def page(
+    columns: Columns, result: np.ndarray, *, sort: str, offset: int, limit: int, ranks: np.ndarray | None = None
+) -> list[int]:
+    """The ids of one page of the result (positions, newest first) in the sort's order: relevance
+    (``ranks``, one per result, highest first); newest; deadline soonest (none last); highest pay
+    (unknown last). Ties newest first."""
+    if sort == "relevance" and ranks is not None:
+        keys = -ranks
+    elif sort == "deadline":
         keys = columns.deadline[result]
     elif sort == "pay":
         pay = columns.pay[result]

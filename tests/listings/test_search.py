@@ -153,7 +153,7 @@ FILTER_CASES = [
 
 @pytest.mark.parametrize("params", FILTER_CASES)
 def test_a_text_search_counts_and_orders_like_the_same_filters_without_text(catalogue, params):
-    """A text search reads its counts and its page in one pass (search._text_pass); a word every
+    """A text search filters the in-memory copy down to the listings its words match; a word every
     catalogue listing has must give exactly the results, order and facet counts of no text."""
     sort = params.pop("sort", "newest")
     plain, text = run(sort=sort, **params), run(q="campaigns", sort=sort, **params)
