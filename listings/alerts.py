@@ -67,7 +67,7 @@ def saved_search_new_matches(
         filter_q(params, viewer=viewer, now=now, windows=windows), published_at__gt=since, published_at__lte=now
     )
     if params.q:
-        qs = qs.filter(search_vector=SearchQuery(params.q, search_type="websearch", config=CONFIG))
+        qs = qs.filter(search_document__vector=SearchQuery(params.q, search_type="websearch", config=CONFIG))
     total = qs.count()
     listings = (
         list(

@@ -23,7 +23,7 @@ from urllib.parse import unquote
 import numpy as np
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -31,7 +31,7 @@ from accounts.models import StudentProfile
 
 from . import facets, snapshot
 from .facets import DURATION_BUCKETS, HOURS_BUCKETS
-from .models import Field, Listing, SearchTerm
+from .models import Field, Listing, SearchDocument, SearchTerm
 from .timezones import overlap_hours, parse_work_window, valid_zone, viewer_today
 
 logger = logging.getLogger(__name__)
@@ -394,30 +394,37 @@ def country_test(params: Params):
 TEXT_RANDOM_PAGE_COST = 1.1
 
 
-def text_matches(query: SearchQuery, *, rank_where: Q | None) -> tuple[np.ndarray, np.ndarray | None]:
-    """The ids of the visible listings whose search vector matches ``query`` (the GIN index, then
-    the rows it names), sorted; filters and counts are applied to them in memory. With
-    ``rank_where`` (the filters, as SQL), also the relevance of each match that passes them (NaN
-    for the others): ranking reads a listing's whole search vector, so only the result is ranked,
-    in the same pass over the rows."""
-    matches = Listing.objects.visible().filter(search_vector=query)
-    if rank_where is None:
-        matches = matches.values_list("id")
+def text_matches(query: SearchQuery, *, ranked: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+    """The ids, sorted, of the visible listings whose search vector matches ``query``: the GIN
+    index of the narrow search documents, then those rows. Filters and counts are applied to them
+    in memory. ``ranked``: also each match's relevance, read in the same pass (for a search whose
+    every match is a result)."""
+    matches = SearchDocument.objects.filter(vector=query)
+    if ranked:
+        matches = matches.annotate(rank=SearchRank(F("vector"), query)).values_list("listing_id", "rank")
     else:
-        rank = SearchRank(F("search_vector"), query)
-        matches = matches.annotate(rank=Case(When(rank_where, then=rank)) if rank_where else rank)
-        matches = matches.values_list("id", "rank")
-    sql, sql_params = matches.order_by().query.sql_with_params()
+        matches = matches.values_list("listing_id")
+    sql, sql_params = matches.query.sql_with_params()
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL random_page_cost = {TEXT_RANDOM_PAGE_COST}")
         cursor.execute(sql, sql_params)
         rows = cursor.fetchall()
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     order = np.argsort(ids)
-    if rank_where is None:
+    if not ranked:
         return ids[order], None
-    ranks = np.fromiter((np.nan if row[1] is None else row[1] for row in rows), dtype=np.float64, count=len(rows))
-    return ids[order], ranks[order]
+    return ids[order], np.fromiter((row[1] for row in rows), dtype=np.float64, count=len(rows))[order]
+
+
+def ranks(ids: np.ndarray, query: SearchQuery) -> np.ndarray:
+    """The relevance (ts_rank of the weighted vector) of each of ``ids``, in their order. Only the
+    result set is ranked: ranking reads each listing's whole search vector."""
+    found = dict(
+        SearchDocument.objects.filter(listing__id__any=ids.tolist())  # listing_id: no join
+        .annotate(rank=SearchRank(F("vector"), query))
+        .values_list("listing_id", "rank")
+    )
+    return np.fromiter((found.get(pk, 0.0) for pk in ids.tolist()), dtype=np.float64, count=len(ids))
 
 
 def search_listings(params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZE) -> SearchResult:
@@ -454,19 +461,21 @@ def search_listings(params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZ
             only=only,
         )
 
-    # The text query's matches; by relevance, ranked wherever they pass the filters.
-    rank_where = filter_q(params, viewer=viewer, now=now, windows=windows) if sort == "relevance" else None
-    query, suggestion, matched, ranked = None, "", None, None
+    # By relevance, only the results are ranked; when there are no filters, every match is one,
+    # and is ranked as it is matched.
+    filtered = bool(selected or params.posted or params.country or params.skill or windows is not None or blocked)
+    rank_matches = sort == "relevance" and not filtered
+    query, suggestion, matched, matched_ranks = None, "", None, None
     if params.q:
         query = SearchQuery(params.q, search_type="websearch", config=CONFIG)
-        matched, ranked = text_matches(query, rank_where=rank_where)
+        matched, matched_ranks = text_matches(query, ranked=rank_matches)
         found = counted(matched)
         total, scalar = _scalar_counts(found.rows, params)
         if total == 0:
             fallback_raw, suggestion = fallback_query(params.q)
             if fallback_raw is not None:
                 query = SearchQuery(fallback_raw, search_type="raw", config=CONFIG)
-                matched, ranked = text_matches(query, rank_where=rank_where)
+                matched, matched_ranks = text_matches(query, ranked=rank_matches)
                 found = counted(matched)
                 total, scalar = _scalar_counts(found.rows, params)
     else:
@@ -476,8 +485,10 @@ def search_listings(params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZ
     num_pages = max(1, -(-total // page_size))
     page = min(max(1, params.page), num_pages)
     relevance = None
-    if ranked is not None:
-        relevance = ranked[np.searchsorted(matched, columns.id[found.result])]
+    if matched_ranks is not None:
+        relevance = matched_ranks[np.searchsorted(matched, columns.id[found.result])]
+    elif sort == "relevance" and total:
+        relevance = ranks(columns.id[found.result], query)
     page_ids = snapshot.page(
         columns, found.result, sort=sort, offset=(page - 1) * page_size, limit=page_size, ranks=relevance
     )

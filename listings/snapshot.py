@@ -60,6 +60,7 @@ CHANGES_SQL = (
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
 KEY_SPACE = 1 << 13  # facet keys are 13 bits (facets.layout)
+MERGE_BY_SEARCH_MAX = 200
 
 
 def micros(moment: datetime) -> int:
@@ -111,8 +112,11 @@ class SetCodes(Codes):
     def per_value(self, per_set: np.ndarray) -> list[tuple[str, int]]:
         """Counts per set (indexed by code) as counts per value, most first, then by value."""
         owners, members = self._arrays
-        if len(owners) != len(self._owners):
-            owners, members = self._arrays = (np.array(self._owners), np.array(self._members))
+        known = len(self._members)  # another thread may be adding a set: members come last
+        if len(members) != known:
+            owners = np.array(self._owners[:known], dtype=np.int64)
+            members = np.array(self._members[:known], dtype=np.int64)
+            self._arrays = (owners, members)
         counts = np.zeros(len(self.values), dtype=np.int64)
         counts[: len(per_set)] = per_set
         totals = np.bincount(members, weights=counts[owners], minlength=len(self.names.values)).astype(np.int64)
@@ -145,6 +149,21 @@ class Columns:
         joined = {name: np.concatenate([getattr(p, name) for p in parts]) for name in cls.__dataclass_fields__}
         order = np.lexsort((-joined["id"], -joined["published"]))
         return cls(**{name: values[order] for name, values in joined.items()})
+
+    @classmethod
+    def merged(cls, kept: Columns, added: Columns) -> Columns:
+        """``kept`` (in order) with ``added`` inserted where they belong: a few rows are placed by
+        binary search (a write costs a copy of the arrays, not a sort of them)."""
+        if len(added) > MERGE_BY_SEARCH_MAX:
+            return cls.concat([kept, added])
+        added = added.take(np.lexsort((-added.id, -added.published)))
+        newest_first = -kept.published  # ascending
+        positions = []
+        for published, pk in zip(added.published.tolist(), added.id.tolist(), strict=True):
+            low = int(np.searchsorted(newest_first, -published, side="left"))
+            high = int(np.searchsorted(newest_first, -published, side="right"))
+            positions.append(low + int(np.searchsorted(-kept.id[low:high], -pk)))
+        return cls(**{name: np.insert(getattr(kept, name), positions, getattr(added, name)) for name in DTYPES})
 
 
 DTYPES = {
@@ -237,7 +256,7 @@ class Snapshot:
         kept = columns.take(~np.isin(columns.id, touched))
         with self.lock:
             added = self.codes.columns([row for row in changes if row[0]], offset=1)
-        return Columns.concat([kept, added])
+        return Columns.merged(kept, added)
 
     def _loaded(self, rows: list[tuple]) -> Columns:
         """Rows of (horizon, ended, id, …): a new copy of the listings whose transactions ended,

@@ -1,11 +1,12 @@
 """The in-memory copy of the visible listings (listings/snapshot.py) stays exact whoever writes:
 the services, bulk updates that bypass them, deletions, rolled-back transactions, truncation."""
 
+import numpy as np
 import pytest
 from django.db import connection, transaction
 
 from listings import services, snapshot
-from listings.models import Listing
+from listings.models import Listing, SearchDocument
 from listings.search import Params, Viewer, search_listings
 from tests.listings.factories import DraftListingFactory, PublishedListingFactory, member_of
 
@@ -75,3 +76,45 @@ def test_truncating_the_listings_makes_the_copy_read_everything_again(org, emplo
     assert shown() == []
     again = PublishedListingFactory(organization=org, actor=employer)
     assert shown() == [again.pk]
+
+
+def documents() -> set[int]:
+    return set(SearchDocument.objects.values_list("listing_id", flat=True))
+
+
+def test_only_visible_listings_have_a_search_document_and_it_follows_edits(org, employer):
+    draft = DraftListingFactory(organization=org, actor=employer)
+    published = PublishedListingFactory(organization=org, actor=employer, title="Tide tables intern")
+    assert documents() == {published.pk}
+    assert shown(q="tide") == [published.pk]
+    services.listing_update(
+        listing=published,
+        actor=employer,
+        data={"title": "Glacier survey intern"},
+        skill_names=published.skill_names,
+        questions=[],
+    )
+    assert shown(q="tide") == [] and shown(q="glacier") == [published.pk]
+    Listing.objects.filter(pk=published.pk).update(hidden_for_review=True)
+    assert documents() == set()
+    Listing.objects.filter(pk=published.pk).update(hidden_for_review=False)
+    assert documents() == {published.pk}
+    services.listing_close(listing=published, actor=employer, reason="filled")
+    assert documents() == set() and draft.pk not in documents()
+
+
+def test_a_few_rows_are_merged_into_the_copy_in_the_order_a_full_sort_gives():
+    rng = np.random.default_rng(7)
+
+    def made(n, offset):
+        values = {name: rng.integers(0, 50, n).astype(dtype) for name, dtype in snapshot.DTYPES.items()}
+        values["published"] = rng.integers(0, 6, n).astype(np.int64)  # many equal times: ties by id
+        values["id"] = rng.permutation(1000)[:n].astype(np.int64) + offset
+        return snapshot.Columns(**values)
+
+    for _ in range(100):
+        kept, added = made(int(rng.integers(0, 30)), 0), made(int(rng.integers(0, 5)), 1000)
+        merged = snapshot.Columns.merged(snapshot.Columns.concat([kept]), added)
+        sorted_ = snapshot.Columns.concat([kept, added])
+        for name in snapshot.DTYPES:
+            assert np.array_equal(getattr(merged, name), getattr(sorted_, name))
