@@ -69,14 +69,19 @@ def main() -> int:
         server = cursor.fetchone()[0]
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
         trigram = cursor.fetchone() is not None
-        cursor.execute("SELECT current_setting('shared_buffers'), pg_size_pretty(pg_relation_size('listings_listing'))")
-        shared_buffers, table_size = cursor.fetchone()
+        cursor.execute(
+            "SELECT current_setting('shared_buffers'), pg_size_pretty(pg_relation_size('listings_listing')),"
+            " pg_size_pretty(pg_relation_size('listings_searchdocument'))"
+        )
+        shared_buffers, table_size, documents_size = cursor.fetchone()
 
     # The first search of a process reads every visible listing into memory (snapshot.py).
     snapshot.forget()
     started = time.perf_counter()
     Client().get("/api/v1/listings/")
     first_search = (time.perf_counter() - started) * 1000
+    copy = snapshot.snapshot().copy.columns
+    copy_mb = sum(getattr(copy, name).nbytes for name in snapshot.DTYPES) / 1e6
 
     client = Client()
     client.cookies["tz"] = "Europe/Berlin"
@@ -127,7 +132,8 @@ def main() -> int:
         "query per request; PostgreSQL matches a text query (GIN index), ranks its results and returns the "
         "page's 20 listings. Nothing is cached between requests. Modes: *steady*: nothing is written between "
         "requests; *after a write*: one listing is updated and committed before every request, so each "
-        "search first lays that change over its copy (or folds it in, re-sorting the copy).",
+        "search first lays that change over its copy, or folds it in (the row is removed and inserted again in "
+        "order, by binary search).",
         "",
         "| surface | case | results | queries | p50 steady | p95 steady | queries after a write "
         "| p50 after a write | p95 after a write |",
@@ -144,8 +150,10 @@ def main() -> int:
         "transaction and do not see them.",
         "",
         f"The first search of a process reads every visible listing into memory: {first_search:,.0f} ms here "
-        f"(once per process; later searches read only what changed). The server's shared_buffers is "
-        f"{shared_buffers}; the listings table's heap is {table_size}.",
+        f"(once per process; later searches read only what changed); the copy's arrays take {copy_mb:.1f} MB. "
+        "The server's shared_buffers is "
+        f"{shared_buffers}; the listings table's heap is {table_size}, the search documents' (what a text "
+        f"query reads) {documents_size}.",
         "",
     ]
     out = common.write_section("## Listings search", section, Path(args.output))

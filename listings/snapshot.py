@@ -17,7 +17,8 @@ transaction has ended. Each search asks, in one query, for the rows and removals
 after the horizon (an index range, usually empty) and lays them over the copy. Rows whose
 transactions have ended by then are folded into the copy and the horizon moves on; rows of
 transactions still running are only laid over, so a transaction sees its own writes and a
-rolled-back one leaves nothing behind.
+rolled-back one leaves nothing behind. A search in a transaction that has itself written folds
+nothing and keeps no copy: it sees its own versions of the rows it wrote, not the committed ones.
 """
 
 from __future__ import annotations
@@ -30,31 +31,37 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from django.db import connection
 
-# Each row as the queries below return it: the visibility flag, then these columns.
-# Times as microseconds since the epoch, the sets as JSON text (a new set is parsed once).
+# Each row as the queries below return it: the visibility flag, then these columns. Times as
+# microseconds since the epoch (a published listing has a publication time; should one not, its
+# creation time stands in), the sets as JSON text (a new set is parsed once).
 _COLUMNS = (
-    "l.id, l.facet_key, round(date_part('epoch', l.published_at) * 1e6)::bigint, l.organization_id,"
-    " l.work_window, array_to_json(l.eligible_countries)::text, array_to_json(l.skill_names)::text,"
-    " round(date_part('epoch', l.application_deadline) * 1e6)::bigint, l.hourly_pay::float8"
+    "l.id, l.facet_key, round(date_part('epoch', coalesce(l.published_at, l.created_at)) * 1e6)::bigint,"
+    " l.organization_id, l.work_window, array_to_json(l.eligible_countries)::text,"
+    " array_to_json(l.skill_names)::text, round(date_part('epoch', l.application_deadline) * 1e6)::bigint,"
+    " l.hourly_pay::float8"
 )
 _VISIBLE = "l.status = 'published' AND NOT l.hidden_for_review"
 _NULLS = "NULL::bigint, NULL::smallint, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::float8"
+# The horizon (every older transaction has ended), and whether this transaction has written.
+_HORIZON = (
+    "WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS x, pg_current_xact_id_if_assigned() IS NOT NULL AS w)"
+)
 
 # Every visible listing, each marked with whether its transaction ended before the horizon; the
 # LEFT JOIN returns the horizon even when there are no listings.
 LOAD_SQL = (
-    "WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS x)"  # noqa: S608 (fixed text)
-    f" SELECT h.x::text, l.search_xid < h.x, {_COLUMNS} FROM h LEFT JOIN listings_listing l ON {_VISIBLE}"
+    f"{_HORIZON} SELECT h.x::text, h.w, l.search_xid < h.x, {_COLUMNS}"  # noqa: S608 (fixed text)
+    f" FROM h LEFT JOIN listings_listing l ON {_VISIBLE}"
 )
 # The horizon now, then what was written at or after the copy's horizon: rows (with their
-# visibility) and removals (a NULL listing: the table was truncated).
+# visibility) and removals of rows that are gone (a NULL listing: the table was truncated).
 CHANGES_SQL = (
-    "WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS x)"  # noqa: S608 (fixed text)
-    f" SELECT 'horizon', h.x::text, NULL::boolean, NULL::boolean, {_NULLS} FROM h"
+    f"{_HORIZON} SELECT 'horizon', h.x::text, h.w, NULL::boolean, {_NULLS} FROM h"  # noqa: S608 (fixed text)
     f" UNION ALL SELECT 'row', NULL, l.search_xid < h.x, {_VISIBLE}, {_COLUMNS}"
     " FROM listings_listing l, h WHERE l.search_xid >= %s::xid8"
     f" UNION ALL SELECT 'removed', NULL, r.search_xid < h.x, false, r.listing_id, {_NULLS.split(', ', 1)[1]}"
     " FROM listings_listing_removal r, h WHERE r.search_xid >= %s::xid8"
+    " AND NOT EXISTS (SELECT 1 FROM listings_listing l WHERE l.id = r.listing_id)"
 )
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -228,8 +235,8 @@ class Snapshot:
                 return self._loaded(cursor.fetchall())
             cursor.execute(CHANGES_SQL, [str(copy.horizon), str(copy.horizon)])
             rows = cursor.fetchall()
-        horizon = int(rows[0][1])
-        changed = rows[1:]
+        ((_, horizon, writing, *_),) = [row for row in rows if row[0] == "horizon"]
+        changed = [row for row in rows if row[0] != "horizon"]
         if not changed:
             return copy.columns
         if any(tag == "removed" and row[0] is None for tag, _, _, _, *row in changed):
@@ -239,15 +246,15 @@ class Snapshot:
                 return self._loaded(cursor.fetchall())
         ended = [(visible, *row) for tag, _, done, visible, *row in changed if done]
         running = [(visible, *row) for tag, _, done, visible, *row in changed if not done]
-        if ended and horizon > copy.horizon:
+        # Fold only what every later snapshot sees as this one does: not while this transaction
+        # has written (it sees its own versions of the rows, not the committed ones), and only into
+        # the copy this query was made against.
+        if ended and not writing and int(horizon) > copy.horizon:
             with self.lock:
                 if self.copy is copy:
-                    copy = self.copy = Copy(self._apply(copy.columns, ended), horizon)
-                else:  # another thread folded first: lay everything over its copy instead
-                    copy, running = self.copy, running + ended
-        else:
-            running = running + ended
-        return self._apply(copy.columns, running) if running else copy.columns
+                    folded = self.copy = Copy(self._apply(copy.columns, ended), int(horizon))
+                    return self._apply(folded.columns, running) if running else folded.columns
+        return self._apply(copy.columns, ended + running)
 
     def _apply(self, columns: Columns, changes: list[tuple]) -> Columns:
         """``columns`` with the changed listings replaced by their new state (or removed).
@@ -259,13 +266,15 @@ class Snapshot:
         return Columns.merged(kept, added)
 
     def _loaded(self, rows: list[tuple]) -> Columns:
-        """Rows of (horizon, ended, id, …): a new copy of the listings whose transactions ended,
-        and the view with the others laid over it."""
-        horizon = int(rows[0][0])
-        listed = [row for row in rows if row[2] is not None]
+        """Rows of (horizon, writing, ended, id, …): the listings as this transaction sees them.
+        Unless it has written, those whose transactions ended become the new copy."""
+        horizon, writing = int(rows[0][0]), rows[0][1]
+        listed = [row for row in rows if row[3] is not None]
         with self.lock:
-            everything = self.codes.columns(listed, offset=2)
-        ended = np.fromiter((row[1] for row in listed), dtype=bool, count=len(listed))
+            everything = self.codes.columns(listed, offset=3)
+        if writing:  # its own versions of rows: not what other transactions see
+            return Columns.concat([everything])
+        ended = np.fromiter((row[2] for row in listed), dtype=bool, count=len(listed))
         self.copy = Copy(Columns.concat([everything.take(ended)]), horizon)
         if ended.all():
             return self.copy.columns

@@ -118,3 +118,37 @@ def test_a_few_rows_are_merged_into_the_copy_in_the_order_a_full_sort_gives():
         sorted_ = snapshot.Columns.concat([kept, added])
         for name in snapshot.DTYPES:
             assert np.array_equal(getattr(merged, name), getattr(sorted_, name))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_search_inside_a_transaction_that_wrote_and_rolled_back_leaves_the_copy_as_committed(org, employer):
+    kept = PublishedListingFactory(organization=org, actor=employer)
+    other = PublishedListingFactory(organization=org, actor=employer)
+    # The first search of the process runs in a transaction that has hidden a listing.
+    snapshot.forget()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Listing.objects.filter(pk=kept.pk).update(hidden_for_review=True)
+        assert shown() == [other.pk]
+        raise RuntimeError("roll back")
+    assert shown() == sorted([kept.pk, other.pk])
+
+    # Listings committed since the copy was made, then a search in a transaction that edited one.
+    edited = PublishedListingFactory(organization=org, actor=employer)
+    later = PublishedListingFactory(organization=org, actor=employer)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Listing.objects.filter(pk=edited.pk).update(skill_names=["Rust"])
+        assert shown(skill=["Rust"]) == [edited.pk]
+        raise RuntimeError("roll back")
+    assert shown(skill=["Rust"]) == []
+    assert shown() == sorted([kept.pk, other.pk, edited.pk, later.pk])
+    assert copied() == {kept.pk, other.pk, edited.pk, later.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_listing_id_deleted_and_inserted_again_is_shown(org, employer):
+    listing = PublishedListingFactory(organization=org, actor=employer)
+    assert shown() == [listing.pk]
+    Listing.objects.filter(pk=listing.pk).delete()
+    assert shown() == []
+    listing.save(force_insert=True)  # the same id again (as loaddata would)
+    assert shown() == [listing.pk]
