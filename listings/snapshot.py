@@ -307,7 +307,7 @@ def forget() -> None:
 
 @dataclass
 class Counted:
-    rows: list[tuple]  # (facet key, listings, posted in the last day, 7 and 30 days), as _facet_rows
+    rows: list[tuple]  # (facet key, listings, posted in the last day, 7 and 30 days): search._scalar_counts
     arrays: dict[str, list[tuple[str, int]]]  # countries and skills, most listings first
     result: np.ndarray  # positions of the matching listings, newest first
 
@@ -325,9 +325,8 @@ def count(
     blocked: list[int],
     only: np.ndarray | None = None,
 ) -> Counted:
-    """Disjunctive counts, as the SQL path computes them: the facet-key groups over the result
-    set without its single-valued filters; countries over it without the country filter; skills
-    over the result set itself. ``keys``: the facet keys the single-valued filters allow (None:
+    """Disjunctive counts: the facet-key groups over the result set without its single-valued
+    filters; countries over it without the country filter; skills over the result set itself. ``keys``: the facet keys the single-valued filters allow (None:
     any); ``country``: a predicate on a set of countries, or None; ``only``: the ids a
     text query matched (None: no text query)."""
     rest = np.ones(len(columns), dtype=bool)
