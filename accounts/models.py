@@ -333,3 +333,32 @@ class InstitutionLinkRequest(models.Model):
                 fields=["student", "institution"], condition=models.Q(status="pending"), name="one_pending_link_request"
             )
         ]
+
+
+class EmployerApproval(models.Model):
+    """A career-services decision about an organization, for their institution's students only.
+
+    A blocked organization's listings are hidden from the institution's students and they cannot
+    apply to it (``accounts.selectors.blocked_organization_ids`` is the one query of that); a new
+    block is flagged to site staff. Kept here, beside the institution and the organization it
+    joins, so that the listings and applications apps can read it without importing the reports
+    app above them. (Its table kept the name it had when the model lived in ``reports``.)
+    """
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        BLOCKED = "blocked", "Blocked"
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="employer_approvals")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="institution_approvals")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    reason = models.TextField(blank=True, max_length=2000)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "reports_employerapproval"
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "organization"], name="one_decision_per_institution_and_org")
+        ]
+        indexes = [models.Index(fields=["institution", "decision"], name="approval_institution_decision")]

@@ -1,7 +1,15 @@
 """Who may see or change what in accounts: plain functions, imported by views, templates, the API
-and other apps. Every function accepts an anonymous user and answers False / None for it."""
+and other apps. Every function accepts an anonymous user and answers False / None for it.
+
+"An active member of the organization" is decided here and nowhere else: :func:`is_member` and
+:func:`organization_id_for` (pages, API, services, tasks) and, for lists of recipients,
+``accounts.selectors.organization_members_active``, which applies the same :func:`is_active_user`
+rule in SQL.
+"""
 
 from __future__ import annotations
+
+from django.db.models import Q
 
 from .models import (
     CareerServicesMembership,
@@ -13,19 +21,38 @@ from .models import (
     StudentProfile,
 )
 
+# The same rule as :func:`is_active_user`, for queries of users.
+ACTIVE_USER = Q(is_active=True, anonymised_at__isnull=True)
 
-def _active(user) -> bool:
+
+def is_active_user(user) -> bool:
+    """Signed in, not deactivated, not deleted (``ACTIVE_USER`` is the same rule as a query)."""
     return bool(getattr(user, "is_authenticated", False)) and user.is_active and user.anonymised_at is None
 
 
+_active = is_active_user
+
+
 def membership_for(user) -> Membership | None:
-    """The employer's membership (one organization per employer account), or None."""
+    """The employer's membership (one organization per employer account), or None: also None for a
+    deactivated or deleted account, so a member who is switched off loses access everywhere."""
     if not _active(user) or not user.is_employer:
         return None
     try:
         return user.membership
     except Membership.DoesNotExist:
         return None
+
+
+def organization_id_for(user) -> int | None:
+    """The id of the organization ``user`` is an active member of, or None."""
+    membership = membership_for(user)
+    return membership.organization_id if membership is not None else None
+
+
+def is_member(user, organization_id: int | None) -> bool:
+    """Whether ``user`` is an active member of the organization ``organization_id``."""
+    return organization_id is not None and organization_id_for(user) == organization_id
 
 
 def organization_for(user) -> Organization | None:
@@ -50,8 +77,7 @@ def can_create_organization(user) -> bool:
 
 def can_view_organization_page(user, organization: Organization) -> bool:
     """The members' page: members of the organization only."""
-    membership = membership_for(user)
-    return membership is not None and membership.organization_id == organization.pk
+    return is_member(user, organization.pk)
 
 
 def can_manage_organization(user, organization: Organization) -> bool:
@@ -104,9 +130,9 @@ def can_edit_student_profile(user) -> bool:
 
 
 def _applied_to(student_id: int, organization_id: int) -> bool:
-    from applications.models import Application
-
-    return Application.objects.filter(student_id=student_id, listing__organization_id=organization_id).exists()
+    # Read through the relation the applications app declares (Organization → listings →
+    # applications), so that accounts, below it, does not import it.
+    return Organization.objects.filter(pk=organization_id, listings__applications__student_id=student_id).exists()
 
 
 def can_view_resume(viewer, profile: StudentProfile) -> bool:

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .models import (
+    EmployerApproval,
     Institution,
     InstitutionDomain,
     InstitutionLinkRequest,
@@ -17,7 +18,9 @@ from .models import (
     Organization,
     Skill,
     StudentProfile,
+    User,
 )
+from .permissions import ACTIVE_USER
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,26 @@ def institution_for_domain(domain: str) -> Institution | None:
         if candidate in rows:
             return rows[candidate].institution
     return None
+
+
+def organization_members_active(*, organization_ids) -> QuerySet[User]:
+    """The active members of the given organizations (each with ``membership`` loaded), in a stable
+    order: the people told about their organizations' listings and applicants. The SQL form of
+    ``permissions.is_member``: a deactivated or deleted member is told nothing."""
+    return (
+        User.objects.filter(ACTIVE_USER, membership__organization_id__in=list(organization_ids))
+        .select_related("membership")
+        .order_by("pk")
+    )
+
+
+def blocked_organization_ids(*, institution_id: int) -> QuerySet:
+    """The ids of the organizations ``institution_id`` blocked, as a lazy query (use it in
+    ``__in``, ``.filter(organization_id=…).exists()`` or ``list()``). The one query of it: the
+    browse and search pages, the API, saved-search alerts and applying all derive from it."""
+    return EmployerApproval.objects.filter(
+        institution_id=institution_id, decision=EmployerApproval.Decision.BLOCKED
+    ).values_list("organization_id", flat=True)
 
 
 def organization_members(organization: Organization) -> QuerySet[Membership]:

@@ -29,6 +29,7 @@ from .models import (
     StudentProfile,
     User,
 )
+from .signals import account_anonymising
 
 SELF_SERVE_ROLES = (Role.STUDENT, Role.EMPLOYER)
 MAX_SKILLS = 30
@@ -76,9 +77,13 @@ def student_link_by_email(*, user: User, email: str) -> Institution | None:
         profile.institution_link = StudentProfile.LinkStatus.DOMAIN
         profile.save(update_fields=["institution", "institution_link", "updated_at"])
         # A pending request to the same institution is answered by the verified address.
-        InstitutionLinkRequest.objects.filter(
-            student=user, institution=institution, status=InstitutionLinkRequest.Status.PENDING
-        ).update(status=InstitutionLinkRequest.Status.APPROVED, decided_at=timezone.now())
+        pending = (
+            InstitutionLinkRequest.objects.select_for_update(no_key=True)
+            .filter(student=user, institution=institution, status=InstitutionLinkRequest.Status.PENDING)
+            .first()
+        )
+        if pending is not None:
+            _link_request_settle(pending, approve=True, decided_by=None)
     return institution
 
 
@@ -204,12 +209,7 @@ def institution_link_decide(*, link_request: InstitutionLinkRequest, decided_by:
             .select_related("institution", "student")
             .get(pk=link_request.pk)
         )
-        if locked.status != InstitutionLinkRequest.Status.PENDING:
-            raise ValidationError("This request was already decided.", code="decided")
-        locked.status = InstitutionLinkRequest.Status.APPROVED if approve else InstitutionLinkRequest.Status.REJECTED
-        locked.decided_by = decided_by
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["status", "decided_by", "decided_at"])
+        _link_request_settle(locked, approve=approve, decided_by=decided_by)
         profile, _ = StudentProfile.objects.select_for_update(no_key=True).get_or_create(user=locked.student)
         if approve:
             profile.institution = locked.institution
@@ -229,6 +229,18 @@ def institution_link_decide(*, link_request: InstitutionLinkRequest, decided_by:
             summary=("Linked to " if approve else "Not linked to ") + locked.institution.name,
         )
         link_request.status = locked.status
+
+
+def _link_request_settle(locked: InstitutionLinkRequest, *, approve: bool, decided_by: User | None) -> None:
+    """The one write of a link request's decision, on a row the caller locked: only a pending
+    request is decided, once. ``decided_by`` is None when the student's verified address answered
+    it (``student_link_by_email``)."""
+    if locked.status != InstitutionLinkRequest.Status.PENDING:
+        raise ValidationError("This request was already decided.", code="decided")
+    locked.status = InstitutionLinkRequest.Status.APPROVED if approve else InstitutionLinkRequest.Status.REJECTED
+    locked.decided_by = decided_by
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
 
 
 # --- organizations -------------------------------------------------------------------------------
@@ -523,7 +535,6 @@ def user_delete(*, user: User) -> User:
     """
     from rest_framework.authtoken.models import Token
 
-    from applications.services import applications_anonymise_for_student
     from notifications.models import Notification
 
     with transaction.atomic():
@@ -552,7 +563,8 @@ def user_delete(*, user: User) -> User:
         EmailAddress.objects.filter(user=locked).delete()
         Notification.objects.filter(recipient=locked).delete()
         Token.objects.filter(user=locked).delete()
-        files.extend(applications_anonymise_for_student(student_id=locked.pk))
+        for _receiver, scrubbed_files in account_anonymising.send(sender=User, user_id=locked.pk):
+            files.extend(scrubbed_files or [])
         locked.email = f"deleted-{locked.pk}@anonymised.invalid"
         locked.name = ""
         locked.is_active = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from accounts.permissions import is_active_user, organization_id_for
 from listings.models import Listing
 
 from .models import Application
@@ -13,12 +14,8 @@ def _authenticated(user) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
-def organization_id_of(user) -> int | None:
-    """The organization an employer belongs to, or None for everyone else."""
-    if not _authenticated(user) or not user.is_employer:
-        return None
-    membership = getattr(user, "membership", None)
-    return membership.organization_id if membership is not None else None
+# The organization an employer is an active member of, or None: the accounts app's rule.
+organization_id_of = organization_id_for
 
 
 def is_member_of_listing_org(user, listing: Listing) -> bool:
@@ -58,7 +55,7 @@ def can_download_resume(user, application: Application) -> bool:
 
 
 def can_apply_at_all(user) -> bool:
-    return _authenticated(user) and user.is_student and user.is_active
+    return is_active_user(user) and user.is_student
 
 
 def apply_refusal(
@@ -79,7 +76,7 @@ def apply_refusal(
         return "Only students can apply to listings."
     if has_applied:
         return "You have already applied to this listing."
-    if blocked or listing.hidden_for_review or listing.status != Listing.Status.PUBLISHED:
+    if blocked or not listing.is_visible:
         return "This listing is not open for applications."
     if listing.application_deadline is not None and listing.application_deadline <= now:
         return "The application deadline has passed."

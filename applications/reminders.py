@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.selectors import organization_members_active
 from notifications.services import Message, notify_each
 
 from .models import Application, ApplicationStatus
@@ -42,9 +42,7 @@ def applications_nudge_untouched(*, now: datetime | None = None, batch_size: int
         per_org: dict[int, dict[int, list]] = defaultdict(dict)
         for _pk, listing_id, title, org_id in rows:
             per_org[org_id].setdefault(listing_id, [title, 0])[1] += 1
-        members = User.objects.filter(membership__organization_id__in=per_org, is_active=True).select_related(
-            "membership"
-        )
+        members = organization_members_active(organization_ids=per_org)
         notify_each(
             event="application.untouched_nudge",
             messages=[

@@ -1,6 +1,7 @@
-"""Application writes. Every status change goes through :func:`application_transition`
-(or, for a whole listing at once, :func:`applications_close_for_listings`): nothing else assigns
-``Application.status``.
+"""Application writes. Every status change is checked against :data:`TRANSITIONS`, one row at a
+time (:func:`application_transition`, bulk reject) or as a set (:func:`applications_close_for_listings`):
+nothing else assigns ``Application.status``. Every path locks the listing before its applications
+(``applications.locks``).
 """
 
 from __future__ import annotations
@@ -13,13 +14,18 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import StudentProfile, User
+from accounts.models import StudentProfile
+from accounts.permissions import is_member
+from accounts.selectors import blocked_organization_ids, organization_members_active
 from accounts.uploads import resume_check
 from listings.models import Listing
+from listings.services import listing_close
 from notifications.services import Message, notify, notify_each
 
+from .locks import application_lock, applications_lock, listing_lock
 from .models import (
     OPEN_STATUSES,
     Application,
@@ -70,12 +76,24 @@ def allowed_moves(*, application: Application, actor: Actor) -> list[str]:
     return [dst for (src, dst), who in TRANSITIONS.items() if src == application.status and who == actor]
 
 
+def statuses_movable_to(to_status: str, *, actor: Actor) -> list[str]:
+    """The statuses from which ``actor`` may move an application to ``to_status`` (the set-based
+    moves select their rows with these)."""
+    return [src for (src, dst), who in TRANSITIONS.items() if dst == to_status and who == actor]
+
+
+def _check_move(*, from_status: str, to_status: str, actor: Actor) -> None:
+    if TRANSITIONS.get((from_status, to_status)) != actor:
+        raise TransitionError(
+            f"An application that is “{_label(from_status)}” cannot be moved to “{_label(to_status)}” by you."
+        )
+
+
 def actor_for(*, application: Application, user) -> Actor:
     """Which side of the application ``user`` is on; refuses everyone else."""
     if user is None:
         return Actor.SYSTEM
-    membership = getattr(user, "membership", None) if user.is_employer else None
-    if membership is not None and membership.organization_id == application.listing.organization_id:
+    if is_member(user, application.listing.organization_id):
         return Actor.EMPLOYER
     if user.is_student and application.student_id == user.pk:
         return Actor.STUDENT
@@ -92,8 +110,8 @@ def application_transition(
 ) -> Application:
     """Move one application to ``to_status`` if the machine allows it for ``user``'s side.
 
-    Locks the row, re-checks the current status under the lock (two employers clicking at once
-    cannot both move it), saves with ``update_fields``, records the change and notifies: the
+    Locks the listing, then the row (``applications.locks``), re-checks the current status under the
+    lock (two employers clicking at once cannot both move it), saves with ``update_fields``, records the change and notifies: the
     student for every move, the organization's members when the student acts.
     ``user=None`` is the system (used when a listing closes).
 
@@ -105,19 +123,11 @@ def application_transition(
         application.refresh_from_db(fields=["status", "status_changed_at"])
         return application
     with transaction.atomic():
-        locked = _lock(application.pk)
+        locked = application_lock(application.pk)
         _move(locked=locked, to_status=to_status, user=user, message=message, offer_start_date=offer_start_date)
     application.status = locked.status
     application.status_changed_at = locked.status_changed_at
     return locked
-
-
-def _lock(pk: int) -> Application:
-    return (
-        Application.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("listing__organization", "student")
-        .get(pk=pk)
-    )
 
 
 def _label(status: str) -> str:
@@ -129,11 +139,7 @@ def _move(
 ) -> ApplicationStatusChange:
     """The move itself, on a row the caller has locked inside its transaction."""
     actor = actor_for(application=locked, user=user)
-    who = TRANSITIONS.get((locked.status, to_status))
-    if who is None or who != actor:
-        raise TransitionError(
-            f"An application that is “{locked.get_status_display()}” cannot be moved to “{_label(to_status)}” by you."
-        )
+    _check_move(from_status=locked.status, to_status=to_status, actor=actor)
     message = (message or "").strip()
     if len(message) > 4000:
         raise ValidationError({"message": "Keep the message under 4,000 characters."})
@@ -172,7 +178,7 @@ def _notify_change(*, application: Application, change: ApplicationStatusChange,
             summary=f"{listing.title}: {application.get_status_display()}",
         )
     else:
-        members = User.objects.filter(membership__organization_id=listing.organization_id, is_active=True)
+        members = organization_members_active(organization_ids=[listing.organization_id])
         notify(
             event="application.student_responded",
             recipients=list(members),
@@ -189,51 +195,55 @@ CLOSE_BATCH = 1000
 def applications_close_for_listings(*, listing_ids: list[int], reason: str = "", actor=None) -> int:
     """Close every open application of the given listings and tell each student once.
 
-    Set-based: rows are locked in primary-key order and updated in batches, with one history
-    row per application and one notification per student and listing. Safe to call twice: the
-    second call finds nothing open. Returns the number of applications closed.
+    The system's move to ``closed``, taken from :data:`TRANSITIONS` like every other move, but
+    set-based: the listings and then their applications are locked in primary-key order
+    (``applications.locks``) and updated in batches, with one history row per application and one
+    notification per student and listing. Safe to call twice: the second call finds nothing to
+    close. Returns the number of applications closed. Called inside the transaction that ended
+    the listings (``listings.signals.listings_ended``).
     """
     if not listing_ids:
         return 0
+    closable = statuses_movable_to(S.CLOSED, actor=Actor.SYSTEM)
     closed = 0
-    titles = dict(Listing.objects.filter(pk__in=listing_ids).values_list("pk", "title"))
     while True:
         with transaction.atomic():
-            rows = list(
-                Application.objects.filter(listing_id__in=listing_ids, status__in=OPEN_STATUSES)
-                .order_by("pk")
-                .select_for_update(no_key=True)
-                .values_list("pk", "status", "student_id", "listing_id")[:CLOSE_BATCH]
-            )
+            rows = applications_lock(listing_ids=listing_ids, where=Q(status__in=closable), limit=CLOSE_BATCH)
             if not rows:
                 return closed
+            for row in rows:
+                _check_move(from_status=row.status, to_status=S.CLOSED, actor=Actor.SYSTEM)
             now = timezone.now()
-            ids = [pk for pk, *_ in rows]
-            Application.objects.filter(pk__in=ids).update(status=S.CLOSED, status_changed_at=now)
+            Application.objects.filter(pk__in=[row.pk for row in rows]).update(status=S.CLOSED, status_changed_at=now)
             ApplicationStatusChange.objects.bulk_create(
                 [
                     ApplicationStatusChange(
-                        application_id=pk, from_status=status, to_status=S.CLOSED, actor=actor, message=reason
+                        application_id=row.pk, from_status=row.status, to_status=S.CLOSED, actor=actor, message=reason
                     )
-                    for pk, status, _student, _listing in rows
+                    for row in rows
                 ]
             )
-            students = User.objects.in_bulk({student for _, _, student, _ in rows if student})
             notify_each(
                 event="application.closed",
                 messages=[
                     Message(
-                        recipient=students[student_id],
-                        key=f"application:{pk}:closed",
-                        context={"listing_title": titles.get(listing_id, ""), "reason": reason},
-                        url=f"/applications/{pk}/",
-                        summary=f"{titles.get(listing_id, 'A listing')} is no longer taking applicants.",
+                        recipient=row.student,
+                        key=f"application:{row.pk}:closed",
+                        context={"listing_title": row.listing.title, "reason": reason},
+                        url=f"/applications/{row.pk}/",
+                        summary=f"{row.listing.title} is no longer taking applicants.",
                     )
-                    for pk, _status, student_id, listing_id in rows
-                    if student_id in students
+                    for row in rows
+                    if row.student is not None
                 ],
             )
             closed += len(rows)
+
+
+def applications_close_on_listings_ended(*, listing_ids: list[int], reason: str = "", actor=None, **kwargs) -> None:
+    """Receiver of ``listings.signals.listings_ended`` (connected in ``ApplicationsConfig.ready``):
+    a listing that closes or expires closes its open applications in the same transaction."""
+    applications_close_for_listings(listing_ids=listing_ids, reason=reason, actor=actor)
 
 
 # --- applying -----------------------------------------------------------------------------------
@@ -256,8 +266,6 @@ class ApplyContext:
 
 def application_apply_context(*, student, listing: Listing) -> ApplyContext:
     """Whether ``student`` may apply to ``listing`` now, and why not (three small queries)."""
-    from reports.models import EmployerApproval
-
     profile = (
         StudentProfile.objects.filter(user_id=getattr(student, "pk", None))
         .values("country", "institution_id", "resume")
@@ -269,11 +277,9 @@ def application_apply_context(*, student, listing: Listing) -> ApplyContext:
     )
     blocked = bool(
         profile.get("institution_id")
-        and EmployerApproval.objects.filter(
-            institution_id=profile["institution_id"],
-            organization_id=listing.organization_id,
-            decision=EmployerApproval.Decision.BLOCKED,
-        ).exists()
+        and blocked_organization_ids(institution_id=profile["institution_id"])
+        .filter(organization_id=listing.organization_id)
+        .exists()
     )
     country = profile.get("country") or ""
     refusal = apply_refusal(
@@ -357,7 +363,7 @@ def application_submit(
         with transaction.atomic():
             # Serialises applying with closing: a listing that closes while someone applies either
             # sees the application (and closes it) or the applicant sees the closed listing.
-            current = Listing.objects.select_for_update(no_key=True).only("status").get(pk=listing.pk)
+            current = listing_lock(listing.pk)
             if current.status != Listing.Status.PUBLISHED:
                 raise ApplicationRefused("This listing is not open for applications.", code="refused")
             try:
@@ -368,7 +374,7 @@ def application_submit(
             ApplicationStatusChange.objects.create(
                 application=application, from_status="", to_status=S.SUBMITTED, actor=student
             )
-            members = User.objects.filter(membership__organization_id=listing.organization_id, is_active=True)
+            members = organization_members_active(organization_ids=[listing.organization_id])
             notify(
                 event="application.submitted",
                 recipients=list(members),
@@ -403,16 +409,14 @@ def application_accept_offer(*, application: Application, user, message: str = "
     """The student accepts an offer: the application becomes ``accepted`` and a Placement is created
     (supervisor: the member who made the offer).
 
-    Locks the listing row first, then the application, so two students accepting the last opening
+    Locks the listing row first, then the application (``applications.locks``), so two students accepting the last opening
     at once are served one after the other: the first gets the placement, the second a clear
     refusal. When accepted placements reach the listing's openings the listing closes itself
     ("filled"), which closes every application still open and tells each student.
     """
-    from listings.services import listing_close
-
     with transaction.atomic():
-        listing = Listing.objects.select_for_update(no_key=True).get(pk=application.listing_id)
-        locked = _lock(application.pk)
+        listing = listing_lock(application.listing_id)
+        locked = application_lock(application.pk)
         actor = actor_for(application=locked, user=user)
         filled = Placement.objects.filter(listing=listing).count()
         if (
@@ -452,18 +456,17 @@ def application_accept_offer(*, application: Application, user, message: str = "
 def applications_bulk_reject(*, listing: Listing, application_ids: list[int], user, message: str = "") -> int:
     """Reject many applicants of one listing with one message; each is told once.
 
-    Rows are locked in primary-key order; applications that are no longer open (or that belong
-    to another listing) are left alone. Returns how many were rejected.
+    The listing is locked first, then the applications in primary-key order (``applications.locks``),
+    the order every other path takes; applications that are no longer open (or that belong to
+    another listing) are left alone. Returns how many were rejected.
     """
     if not can_view_pipeline(user, listing):
         raise PermissionDenied("You cannot change these applications.")
     rejected = 0
     with transaction.atomic():
-        rows = list(
-            Application.objects.filter(listing=listing, pk__in=application_ids, status__in=OPEN_STATUSES)
-            .order_by("pk")
-            .select_for_update(no_key=True, of=("self",))
-            .select_related("listing__organization", "student")
+        rows = applications_lock(
+            listing_ids=[listing.pk],
+            where=Q(pk__in=application_ids, status__in=statuses_movable_to(S.REJECTED, actor=Actor.EMPLOYER)),
         )
         for row in rows:
             _move(locked=row, to_status=S.REJECTED, user=user, message=message)
@@ -482,6 +485,11 @@ def application_note_add(*, application: Application, author, body: str) -> Appl
         raise ValidationError({"body": "Keep notes under 4,000 characters."})
     with transaction.atomic():
         return ApplicationNote.objects.create(application=application, author=author, body=body)
+
+
+def applications_anonymise_on_account_deleted(*, user_id: int, **kwargs) -> list[tuple]:
+    """Receiver of ``accounts.signals.account_anonymising`` (connected in ``ApplicationsConfig.ready``)."""
+    return applications_anonymise_for_student(student_id=user_id)
 
 
 def applications_anonymise_for_student(*, student_id: int) -> list[tuple]:

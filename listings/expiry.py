@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.permissions import is_member
+from accounts.selectors import organization_members_active
 from notifications.events import Event, register
 from notifications.services import Message, notify_each
 
@@ -114,9 +116,7 @@ def listings_remind_expiring(*, now: datetime | None = None, batch_size: int = R
 
 def _members_by_organization(org_ids: set[int]) -> dict[int, list[User]]:
     members: dict[int, list[User]] = {}
-    for user in User.objects.filter(membership__organization_id__in=org_ids, is_active=True).select_related(
-        "membership"
-    ):
+    for user in organization_members_active(organization_ids=org_ids):
         members.setdefault(user.membership.organization_id, []).append(user)
     return members
 
@@ -144,11 +144,7 @@ def listing_extend(*, token: str, user=None, max_age: timedelta = timedelta(days
             raise ExtensionRefused("This listing is no longer published, so it cannot be extended.")
         if listing.expires_at is None or listing.expires_at.isoformat() != data.get("e"):
             raise ExtensionRefused("This link was already used: the listing has been extended.")
-        if user is not None and not (
-            user.is_employer
-            and getattr(user, "membership", None)
-            and user.membership.organization_id == listing.organization_id
-        ):
+        if user is not None and not is_member(user, listing.organization_id):
             raise ExtensionRefused("Only members of the organization can extend this listing.")
         new_expiry = listing.expires_at + EXTENSION
         limit = (listing.published_at or timezone.now()) + MAX_EXTENDED_LIFETIME
@@ -172,8 +168,6 @@ def listing_extend(*, token: str, user=None, max_age: timedelta = timedelta(days
 def saved_listings_remind_deadline(*, now: datetime | None = None, batch_size: int = REMIND_BATCH) -> tuple[int, bool]:
     """Remind each student who saved a listing, once, 48 hours before its application deadline
     (unless they already applied)."""
-    from applications.models import Application
-
     now = now or timezone.now()
     with transaction.atomic():
         saves = list(
@@ -190,10 +184,11 @@ def saved_listings_remind_deadline(*, now: datetime | None = None, batch_size: i
         if not saves:
             return 0, False
         SavedListing.objects.filter(pk__in=[s.pk for s in saves]).update(deadline_reminder_sent_at=now)
+        # Who applied, read through the relation the applications app declares (this app is below it).
         applied = set(
-            Application.objects.filter(
-                listing_id__in={s.listing_id for s in saves}, student_id__in={s.user_id for s in saves}
-            ).values_list("listing_id", "student_id")
+            Listing.objects.filter(
+                pk__in={s.listing_id for s in saves}, applications__student_id__in={s.user_id for s in saves}
+            ).values_list("pk", "applications__student_id")
         )
         notify_each(
             event="listing.saved_deadline",

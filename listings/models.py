@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from accounts.models import TIME_ZONE_CHOICES, Organization, Skill
 
-from . import facets
+from . import facets, visibility
 
 
 class Field(models.TextChoices):
@@ -40,7 +40,7 @@ class ListingQuerySet(models.QuerySet):
 
     def visible(self):
         """What the public browse page may show: published and not hidden by reports."""
-        return self.published().filter(hidden_for_review=False)
+        return self.filter(visibility.VISIBLE)
 
     def open(self):
         """Published listings still accepting applications."""
@@ -72,7 +72,7 @@ class Listing(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PENDING_REVIEW = "pending_review", "Pending review"
-        PUBLISHED = "published", "Published"
+        PUBLISHED = visibility.PUBLISHED, "Published"
         REJECTED = "rejected", "Rejected"
         CLOSED = "closed", "Closed"
         EXPIRED = "expired", "Expired"
@@ -156,18 +156,18 @@ class Listing(models.Model):
             models.Index(
                 models.F("application_deadline").asc(nulls_last=True),
                 models.F("published_at").desc(),
-                condition=Q(status="published", hidden_for_review=False),
+                condition=visibility.VISIBLE,
                 name="listing_visible_by_deadline",
             ),
             models.Index(
                 models.F("hourly_pay").desc(nulls_last=True),
                 models.F("published_at").desc(),
-                condition=Q(status="published", hidden_for_review=False),
+                condition=visibility.VISIBLE,
                 name="listing_visible_by_pay",
             ),
             models.Index(
                 fields=["work_window"],
-                condition=Q(status="published", hidden_for_review=False),
+                condition=visibility.VISIBLE,
                 name="listing_visible_work_window",
             ),
         ]
@@ -181,6 +181,11 @@ class Listing(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_visible(self) -> bool:
+        """Published and not hidden: what the public sees (``visibility``)."""
+        return visibility.is_visible(status=self.status, hidden_for_review=self.hidden_for_review)
 
     @property
     def is_micro(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accounts.permissions import organization_for
+from accounts.permissions import is_member, organization_for
 
 from .models import Listing
 
@@ -16,11 +16,8 @@ def can_manage_listings(user) -> bool:
 
 
 def can_manage_listing(user, listing: Listing) -> bool:
-    """Every member of the listing's organization, and nobody else."""
-    if not getattr(user, "is_authenticated", False) or not user.is_employer:
-        return False
-    membership = getattr(user, "membership", None)
-    return membership is not None and membership.organization_id == listing.organization_id
+    """Every active member of the listing's organization, and nobody else."""
+    return is_member(user, listing.organization_id)
 
 
 def can_moderate(user) -> bool:
@@ -35,9 +32,10 @@ def can_view_listing(user, listing: Listing, *, blocked_organization_ids: frozen
         return True
     if listing.organization_id in blocked_organization_ids:
         return False
-    if listing.hidden_for_review:
-        return False
-    return listing.status in (Listing.Status.PUBLISHED, Listing.Status.CLOSED, Listing.Status.EXPIRED)
+    if listing.is_visible:
+        return True
+    # Ended listings stay readable by their applicants, unless moderators hid them.
+    return not listing.hidden_for_review and listing.status in (Listing.Status.CLOSED, Listing.Status.EXPIRED)
 
 
 def can_report_listing(user, listing: Listing) -> bool:

@@ -27,6 +27,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from accounts.models import StudentProfile
+from accounts.selectors import blocked_organization_ids
 
 from . import facets, snapshot
 from .facets import DURATION_BUCKETS, HOURS_BUCKETS
@@ -98,11 +99,7 @@ class Params:
 
 def _blocked(viewer: Viewer) -> QuerySet:
     """The ids of the organizations the viewer's institution blocked (the viewer has one)."""
-    from reports.models import EmployerApproval
-
-    return EmployerApproval.objects.filter(
-        institution_id=viewer.institution_id, decision=EmployerApproval.Decision.BLOCKED
-    ).values_list("organization_id", flat=True)
+    return blocked_organization_ids(institution_id=viewer.institution_id)
 
 
 def visible_listings(viewer: Viewer) -> QuerySet[Listing]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import Organization
+from accounts.selectors import blocked_organization_ids as organizations_blocked_by
 
 from .models import Listing, ListingReport, SavedListing, SavedSearch, ScreeningQuestion
 from .search import Viewer, visible_listings
@@ -13,21 +14,21 @@ from .search import Viewer, visible_listings
 def dashboard_listings(*, organization: Organization) -> list[Listing]:
     """The organization's listings with ``applicant_counts`` ({status: n}) and ``applicant_total``.
 
-    Two queries whatever the number of listings: the listings, then one aggregate over
-    applications (read-only use of the applications app's model).
+    Two queries whatever the number of listings: the listings, then one aggregate over their
+    applications, read through the relation the applications app declares (``Listing.applications``)
+    so that this app, below it, does not import it.
     """
-    from applications.models import Application
-
     listings = list(Listing.objects.of(organization).defer("search_vector").order_by("-created_at", "-pk"))
     counts: dict[int, dict[str, int]] = {}
     rows = (
-        Application.objects.filter(listing__organization=organization)
-        .values("listing_id", "status")
-        .annotate(n=Count("pk"))
+        Listing.objects.of(organization)
+        .filter(applications__isnull=False)
+        .values("pk", "applications__status")
+        .annotate(n=Count("applications"))
         .order_by()
     )
     for row in rows:
-        counts.setdefault(row["listing_id"], {})[row["status"]] = row["n"]
+        counts.setdefault(row["pk"], {})[row["applications__status"]] = row["n"]
     for listing in listings:
         listing.applicant_counts = counts.get(listing.pk, {})
         listing.applicant_total = sum(listing.applicant_counts.values())
@@ -44,15 +45,10 @@ def listing_for_detail(*, pk: int) -> Listing | None:
 
 
 def blocked_organization_ids(viewer: Viewer) -> frozenset[int]:
+    """The organizations the viewer's institution blocked (``accounts.selectors``' query)."""
     if not viewer.institution_id:
         return frozenset()
-    from reports.models import EmployerApproval
-
-    return frozenset(
-        EmployerApproval.objects.filter(
-            institution_id=viewer.institution_id, decision=EmployerApproval.Decision.BLOCKED
-        ).values_list("organization_id", flat=True)
-    )
+    return frozenset(organizations_blocked_by(institution_id=viewer.institution_id))
 
 
 def saved_listing_ids(*, user, listing_ids: list[int]) -> set[int]:

@@ -14,7 +14,9 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Membership, Organization, Skill
+from accounts.models import Organization, Skill
+from accounts.permissions import is_member
+from accounts.selectors import organization_members_active
 from notifications.services import Message, notify_each
 
 from .currency import to_reference
@@ -28,6 +30,7 @@ from .models import (
     SearchTerm,
 )
 from .permissions import can_manage_listing, can_moderate, can_save_listings
+from .signals import listings_ended
 from .timezones import work_window_key
 
 S = Listing.Status
@@ -55,6 +58,9 @@ MEMBER_EVENTS = {
     S.CLOSED: "listing.closed",
     S.EXPIRED: "listing.expired",
 }
+
+# A move to one of these ends the listing: its open applications close with it.
+ENDED = (S.CLOSED, S.EXPIRED)
 
 # Listings stay open this long when they have no deadline.
 DEFAULT_OPEN_DAYS = 60
@@ -98,6 +104,8 @@ def listing_transition(
     and notifies the organizations' members. ``from_statuses`` narrows the table for one action
     (staff approve only what is pending, not drafts). With ``strict`` a disallowed move raises
     :class:`TransitionError`; without it (set-based jobs such as expiry) such rows are skipped.
+    Listings that closed or expired send ``listings_ended`` in the same transaction (their open
+    applications close: the listing rows are locked before any application, as everywhere).
     Returns the listings that moved.
     """
     with transaction.atomic():
@@ -152,6 +160,10 @@ def listing_transition(
             Listing.objects.bulk_update(moved, fields, batch_size=500)
         ListingStatusChange.objects.bulk_create(changes)
         _notify(listings=moved, changes=changes, actor=actor, reason=reason)
+        if moved and to_status in ENDED:
+            listings_ended.send(
+                sender=Listing, listing_ids=[m.pk for m in moved], to_status=to_status, reason=reason, actor=actor
+            )
     return moved
 
 
@@ -172,8 +184,8 @@ def _notify(*, listings: list[Listing], changes: list[ListingStatusChange], acto
         return
     org_ids = {listing.organization_id for listing, _, _ in wanted}
     members: dict[int, list] = {}
-    for membership in Membership.objects.filter(organization_id__in=org_ids).select_related("user"):
-        members.setdefault(membership.organization_id, []).append(membership.user)
+    for user in organization_members_active(organization_ids=org_ids):
+        members.setdefault(user.membership.organization_id, []).append(user)
     per_event: dict[str, list[Message]] = {}
     for listing, change, event in wanted:
         for user in members.get(listing.organization_id, []):
@@ -196,29 +208,22 @@ def _notify(*, listings: list[Listing], changes: list[ListingStatusChange], acto
 
 
 def listing_close(*, listing: Listing, actor=None, reason: str) -> Listing:
-    """Close a published (or pending) listing and every open application to it.
+    """Close a published (or pending) listing and, through ``listings_ended``, every open
+    application to it.
 
     Called by members from the dashboard, by staff upholding reports, and by the applications app
     (``reason="filled"``) when accepted placements reach the openings.
     """
-    from applications.services import applications_close_for_listings
-
-    with transaction.atomic():
-        (closed,) = listing_transition(listing_ids=[listing.pk], to_status=S.CLOSED, actor=actor, reason=reason)
-        applications_close_for_listings(listing_ids=[closed.pk], reason=reason, actor=actor)
+    (closed,) = listing_transition(listing_ids=[listing.pk], to_status=S.CLOSED, actor=actor, reason=reason)
     listing.status, listing.closed_at = closed.status, closed.closed_at
     return closed
 
 
 def listing_expire(*, listing_ids: list[int], reason: str = "expired") -> int:
-    """Expire the given published listings (set-based; others are skipped) and close their open
-    applications. Returns how many listings expired. Safe to run twice."""
-    from applications.services import applications_close_for_listings
-
-    with transaction.atomic():
-        moved = listing_transition(listing_ids=list(listing_ids), to_status=S.EXPIRED, reason=reason, strict=False)
-        if moved:
-            applications_close_for_listings(listing_ids=[m.pk for m in moved], reason=reason, actor=None)
+    """Expire the given published listings (set-based; others are skipped) and, through
+    ``listings_ended``, close their open applications. Returns how many listings expired. Safe to
+    run twice."""
+    moved = listing_transition(listing_ids=list(listing_ids), to_status=S.EXPIRED, reason=reason, strict=False)
     return len(moved)
 
 
@@ -401,10 +406,7 @@ def listing_create(
     *, organization: Organization, actor, data: dict, skill_names: list[str], questions: list[dict]
 ) -> Listing:
     """Create a draft listing of ``organization``."""
-    if actor is not None and not (
-        getattr(actor, "is_employer", False)
-        and getattr(getattr(actor, "membership", None), "organization_id", None) == organization.pk
-    ):
+    if actor is not None and not is_member(actor, organization.pk):
         raise PermissionDenied("Only members of the organization may post its listings.")
     with transaction.atomic():
         listing = Listing(organization=organization, created_by=actor, status=S.DRAFT)
@@ -574,9 +576,7 @@ def listing_report(*, listing: Listing, reporter, reason: str, details: str = ""
         if open_reports >= REPORTS_TO_HIDE and not locked.hidden_for_review:
             locked.hidden_for_review = True
             locked.save(update_fields=["hidden_for_review", "updated_at"])
-            members = [
-                m.user for m in Membership.objects.filter(organization_id=locked.organization_id).select_related("user")
-            ]
+            members = organization_members_active(organization_ids=[locked.organization_id])
             notify_each(
                 event="listing.hidden",
                 messages=[

@@ -31,6 +31,8 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from django.db import connection
 
+from .visibility import visible_sql
+
 # Each row as the queries below return it: the visibility flag, then these columns. Times as
 # microseconds since the epoch (a published listing has a publication time; should one not, its
 # creation time stands in), the sets as JSON text (a new set is parsed once).
@@ -40,7 +42,7 @@ _COLUMNS = (
     " array_to_json(l.skill_names)::text, round(date_part('epoch', l.application_deadline) * 1e6)::bigint,"
     " l.hourly_pay::float8"
 )
-_VISIBLE = "l.status = 'published' AND NOT l.hidden_for_review"
+_VISIBLE = visible_sql("l")
 _NULLS = "NULL::bigint, NULL::smallint, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::float8"
 # The horizon (every older transaction has ended), and whether this transaction has written.
 _HORIZON = (
