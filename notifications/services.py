@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 
+from marketplace.breaker import Breaker
+
 from . import events
 from .models import Notification, NotificationPreference, OutboxEmail
 
@@ -37,6 +39,10 @@ TRANSIENT_ERRORS = (smtplib.SMTPException, OSError, TimeoutError)
 # Control characters (C0, DEL, C1) and the Unicode line and paragraph separators: any of them in
 # a header either splits it (header injection) or makes Django refuse to send (BadHeaderError).
 _HEADER_BREAKERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+# After an enqueue fails, further enqueues skip the broker for a few seconds (their rows wait
+# for the sweep), so a hung Redis costs one request per process one timeout, not every request.
+broker_breaker = Breaker("Broker (Redis)", retry_after=settings.REDIS_RETRY_AFTER)
 
 
 def header_text(value: str) -> str:
@@ -187,12 +193,21 @@ def _enqueue(emails: list[OutboxEmail]) -> list[int]:
 
 
 def _send_to_broker(task, ids: list[int]) -> None:
-    # The rows are committed; if the broker is down, the periodic sweep delivers them later.
+    """Enqueue delivery of committed outbox rows, giving up fast: the rows are safe in the
+    database and the periodic sweep delivers whatever is not enqueued here. No publish retries
+    (each would wait the broker's socket timeout again) and nothing at all while the broker
+    breaker is open."""
+    if broker_breaker.is_open():
+        logger.warning("Broker unavailable; %d email(s) left for the outbox sweep", len(ids))
+        return
     try:
         for start in range(0, len(ids), 100):
-            task.delay(ids[start : start + 100])
-    except Exception:  # broker unreachable: the outbox keeps the email, the sweep sends it
+            task.apply_async(args=[ids[start : start + 100]], retry=False)
+    except Exception as exc:  # broker unreachable or hung: the outbox keeps the email, the sweep sends it
+        broker_breaker.failed(exc)
         logger.warning("Broker unavailable; %d email(s) left for the outbox sweep", len(ids), exc_info=True)
+    else:
+        broker_breaker.succeeded()
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,18 @@ TEMPLATES = [
 ]
 
 
+# How long anything waits on Redis. A healthy Redis answers in milliseconds; a hung one (paused,
+# swapping, a half-open connection) would otherwise hold every request that touches the cache or
+# enqueues a task. After a failure the cache and the enqueue skip Redis for REDIS_RETRY_AFTER
+# seconds (marketplace/breaker.py); the outbox sweep delivers what could not be enqueued.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=2.0)
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=1.0)
+BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT", default=2.0)
+REDIS_RETRY_AFTER = env.float("REDIS_RETRY_AFTER", default=5.0)
+# Sessions are in the database, never in Redis: signing in must work while Redis is away.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
 def services(database_url: str | None, redis_url: str | None) -> dict:
     """Database, cache and Celery broker settings from the two URLs.
 
@@ -105,10 +117,15 @@ def services(database_url: str | None, redis_url: str | None) -> dict:
         "DATABASES": {"default": database},
         "CACHES": {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                # Answers as an empty cache while Redis is down or hung (marketplace/cache.py).
+                "BACKEND": "marketplace.cache.DegradingRedisCache",
                 "LOCATION": redis_url,
                 "KEY_PREFIX": "marketplace",
-                "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+                "OPTIONS": {
+                    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                    "socket_timeout": CACHE_SOCKET_TIMEOUT,
+                    "retry_after": REDIS_RETRY_AFTER,
+                },
             }
         },
         "CELERY_BROKER_URL": broker,
@@ -203,7 +220,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_timeout": BROKER_SOCKET_TIMEOUT,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+}
+CELERY_REDIS_SOCKET_TIMEOUT = BROKER_SOCKET_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep-outbox": {
