@@ -222,12 +222,23 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A task a worker has taken but not acknowledged (acks_late) goes back to the queue after this
+    # long, e.g. when its worker was killed. It must exceed the longest hard time limit (the report
+    # export, 1800 s) plus the longest countdown (the outbox backoff, at most
+    # OUTBOX_BACKOFF_MAX_SECONDS), or a task still running or still waiting for its countdown is
+    # handed to a second worker (tests/marketplace/test_celery.py checks every registered task).
     "visibility_timeout": 3600,
     "socket_timeout": BROKER_SOCKET_TIMEOUT,
     "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
 }
 CELERY_REDIS_SOCKET_TIMEOUT = BROKER_SOCKET_TIMEOUT
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+# Exactly one beat sends the periodic tasks: each beat process sends only while it holds this
+# lock in Redis, so a second one started by mistake stands by and takes over within
+# BEAT_LOCK_TTL seconds when the first one dies (marketplace/celery.py).
+CELERY_BEAT_SCHEDULER = "marketplace.celery:SingleBeatScheduler"
+BEAT_LOCK_KEY = "marketplace:beat-lock"
+BEAT_LOCK_TTL = env.int("BEAT_LOCK_TTL_SECONDS", default=60)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep-outbox": {
@@ -273,8 +284,9 @@ CELERY_BEAT_SCHEDULE = {
 # Outbox rows still pending after this long are picked up by the sweep.
 OUTBOX_SWEEP_GRACE = timedelta(seconds=env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=60))
 OUTBOX_MAX_ATTEMPTS = 6
-# The wait between two attempts doubles from 30 s up to this.
-OUTBOX_BACKOFF_MAX_SECONDS = 3600
+# The wait between two attempts doubles from 30 s up to this (a Celery countdown: see
+# visibility_timeout above).
+OUTBOX_BACKOFF_MAX_SECONDS = 900
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -40,3 +40,4 @@ if env("WORKER_DATABASE_NAME", default=None):
     DATABASES["default"]["NAME"] = env("WORKER_DATABASE_NAME")  # noqa: F405
 # Each test run has its own queue, so runs sharing one Redis never take each other's tasks.
 CELERY_TASK_DEFAULT_QUEUE = f"tests-{DATABASES['default']['TEST']['NAME']}"  # noqa: F405
+BEAT_LOCK_KEY = f"beat-lock-{CELERY_TASK_DEFAULT_QUEUE}"
