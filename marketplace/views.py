@@ -12,7 +12,16 @@ def home(request):
 
 @never_cache
 @require_GET
+def livez(request):
+    """Liveness: the process answers. Touches no database, cache or broker, so an outage of one
+    of them never makes a supervisor restart healthy web processes."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
 def healthz(request):
+    """Readiness: the database and the broker answer (503 naming the one that does not)."""
     db_ok, db_state = health.database_ok()
     redis_ok, redis_state = health.redis_ok()
     healthy = db_ok and redis_ok
