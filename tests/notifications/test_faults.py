@@ -1,4 +1,5 @@
-"""Faults with real processes: a worker killed mid-delivery, Redis down while events are recorded."""
+"""Faults with real processes: a worker killed mid-delivery, Redis down while events are recorded,
+user text with control characters in a subject, a row that can never be sent."""
 
 import os
 import subprocess
