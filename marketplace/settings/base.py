@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "listings",
     "applications",
     "reports",
+    "placements",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,19 @@ CELERY_BEAT_SCHEDULE = {
     "report-exports-purge": {
         "task": "reports.tasks.report_exports_purge_task",
         "schedule": timedelta(hours=1),
+    },
+    # Check-ins are due at the end of a day in each student's own zone: hourly runs catch every zone.
+    "placements-remind-overdue-checkins": {
+        "task": "placements.tasks.checkins_remind_overdue_task",
+        "schedule": crontab(minute=5),
+    },
+    "placements-remind-missing-feedback": {
+        "task": "placements.tasks.checkins_remind_feedback_task",
+        "schedule": crontab(minute=20),
+    },
+    "placements-flag-attention": {
+        "task": "placements.tasks.placements_flag_attention_task",
+        "schedule": crontab(minute=35),
     },
     "saved-search-alerts-weekly": {
         "task": "listings.tasks.saved_search_alerts_task",

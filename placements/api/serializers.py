@@ -1,0 +1,152 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from applications.models import CheckInCadence, Placement, PlacementFee, Weekday
+
+
+def _inline_choices(choices, *, description: str = ""):
+    """A string choice field described by a pattern rather than an enum component: other apps have
+    their own ``status`` enums, and drf-spectacular would give these hashed or duplicate names (the
+    same choice as ``applications.api.serializers.StatusField``)."""
+
+    @extend_schema_field(
+        {
+            "type": "string",
+            "pattern": "^(" + "|".join(str(value) for value, _ in choices) + ")$",
+            "description": description or ", ".join(f"`{value}` ({label})" for value, label in choices),
+        }
+    )
+    class InlineChoiceField(serializers.ChoiceField):
+        def __init__(self, **kwargs):
+            super().__init__(choices=choices, **kwargs)
+
+    return InlineChoiceField
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 6, "description": "0 = Monday … 6 = Sunday"})
+class WeekdayField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=Weekday.choices, **kwargs)
+
+
+PlacementStatusField = _inline_choices(Placement.Status.choices)
+FeeStatusField = _inline_choices(PlacementFee.Status.choices)
+CadenceField = _inline_choices(CheckInCadence.choices)
+
+
+class PersonOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="get_full_name")
+
+
+class GoalOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    due_on = serializers.DateField(allow_null=True)
+    link = serializers.CharField()
+    from_listing = serializers.BooleanField()
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+    done_at = serializers.DateTimeField(allow_null=True)
+    done_link = serializers.CharField()
+
+
+class CheckInOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    due_on = serializers.DateField(help_text="Due at the end of this day in the intern's time zone")
+    due_at = serializers.DateTimeField(help_text="The moment it falls overdue (UTC)")
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    hours = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    done = serializers.CharField()
+    blockers = serializers.CharField()
+    learned = serializers.CharField()
+    proud_of = serializers.CharField()
+    feedback = serializers.CharField()
+    feedback_by = PersonOutput(allow_null=True)
+    feedback_at = serializers.DateTimeField(allow_null=True)
+
+
+class FeeOutput(serializers.Serializer):
+    status = FeeStatusField()
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2)
+    currency = serializers.CharField()
+    hours = serializers.DecimalField(max_digits=6, decimal_places=1)
+    hourly_rate = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Fee ÷ hours logged when the deliverable was accepted",
+    )
+    accepted_at = serializers.DateTimeField()
+    paid_on = serializers.DateField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+
+
+class PlacementOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    application_id = serializers.IntegerField()
+    listing_id = serializers.IntegerField()
+    listing_title = serializers.CharField(source="listing.title")
+    organization = serializers.CharField(source="listing.organization.name")
+    student = PersonOutput(allow_null=True)
+    supervisor = PersonOutput(allow_null=True)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    status = PlacementStatusField()
+    checkin_cadence = CadenceField()
+    checkin_weekday = WeekdayField()
+    goals_confirmed_at = serializers.DateTimeField(allow_null=True)
+    hours_logged = serializers.DecimalField(max_digits=6, decimal_places=1)
+    needs_attention = serializers.SerializerMethodField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    ended_at = serializers.DateTimeField(allow_null=True)
+    end_reason = serializers.CharField()
+
+    def get_needs_attention(self, obj) -> bool:
+        return obj.attention_since is not None
+
+
+class PlacementDetailOutput(PlacementOutput):
+    student_time_zone = serializers.CharField()
+    organization_time_zone = serializers.CharField(source="listing.time_zone")
+    overlap_hours = serializers.FloatField(
+        help_text="Hours of the organization's working day in the intern's 9:00–18:00"
+    )
+    hours_estimate = serializers.IntegerField()
+    next_checkin = CheckInOutput(allow_null=True)
+    goals = GoalOutput(many=True)
+    fee = FeeOutput(allow_null=True)
+
+
+class GoalInput(serializers.Serializer):
+    text = serializers.CharField(max_length=500)
+    due_on = serializers.DateField(required=False, allow_null=True, default=None)
+    link = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class GoalDoneInput(serializers.Serializer):
+    link = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class ScheduleInput(serializers.Serializer):
+    cadence = CadenceField()
+    weekday = WeekdayField()
+
+
+class CheckInInput(serializers.Serializer):
+    hours = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, max_value=80)
+    done = serializers.CharField(max_length=4000)
+    blockers = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    learned = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    proud_of = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class FeedbackInput(serializers.Serializer):
+    feedback = serializers.CharField(max_length=4000)
+
+
+class FeePaidInput(serializers.Serializer):
+    paid_on = serializers.DateField()
+
+
+class EndEarlyInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)

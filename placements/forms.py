@@ -1,0 +1,91 @@
+from django import forms
+
+from applications.models import CheckInCadence, Weekday
+
+TEXT = {"class": "form-control"}
+AREA = {"class": "form-control", "rows": 3}
+
+
+class GoalForm(forms.Form):
+    text = forms.CharField(
+        label="Goal or deliverable", max_length=500, widget=forms.Textarea(attrs={**AREA, "rows": 2, "maxlength": 500})
+    )
+    due_on = forms.DateField(
+        label="Due date (optional)", required=False, widget=forms.DateInput(attrs={**TEXT, "type": "date"})
+    )
+    link = forms.URLField(
+        label="Link (optional)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs=TEXT),
+        help_text="A brief, a ticket or a document describing the goal.",
+    )
+
+
+class GoalDoneForm(forms.Form):
+    done_link = forms.URLField(
+        label="Link to the work",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs=TEXT),
+    )
+
+
+class ScheduleForm(forms.Form):
+    cadence = forms.ChoiceField(
+        label="Check-ins", choices=CheckInCadence.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    weekday = forms.TypedChoiceField(
+        label="Due on", choices=Weekday.choices, coerce=int, widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+
+class CheckInForm(forms.Form):
+    hours = forms.DecimalField(
+        label="Hours worked this period",
+        min_value=0,
+        max_value=80,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={**TEXT, "step": "0.5", "min": 0, "max": 80}),
+    )
+    done = forms.CharField(
+        label="What did you do?", max_length=4000, widget=forms.Textarea(attrs={**AREA, "maxlength": 4000})
+    )
+    blockers = forms.CharField(
+        label="Blockers (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={**AREA, "rows": 2, "maxlength": 2000}),
+    )
+    learned = forms.CharField(
+        label="What did you learn? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={**AREA, "rows": 2, "maxlength": 2000}),
+    )
+    proud_of = forms.CharField(
+        label="What are you proud of? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={**AREA, "rows": 2, "maxlength": 2000}),
+    )
+
+
+class FeedbackForm(forms.Form):
+    feedback = forms.CharField(
+        label="Feedback", max_length=4000, widget=forms.Textarea(attrs={**AREA, "maxlength": 4000})
+    )
+
+
+class FeePaidForm(forms.Form):
+    paid_on = forms.DateField(label="Paid on", widget=forms.DateInput(attrs={**TEXT, "type": "date"}))
+
+
+class EndEarlyForm(forms.Form):
+    reason = forms.CharField(
+        label="Why does the placement end early?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={**AREA, "maxlength": 2000}),
+    )
