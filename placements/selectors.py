@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
@@ -77,8 +77,8 @@ class Workspace:
     student_today: date
     next_due_moment: datetime | None
     overlap: float
-    work_start_local: datetime
-    work_end_local: datetime
+    work_start_local: time  # the organization's working day on the intern's clock
+    work_end_local: time
     hours_estimate: int
     fee: PlacementFee | None
     goals_confirmable: bool
@@ -132,8 +132,8 @@ def workspace(*, placement: Placement, side: Side, now: datetime) -> Workspace:
     written = sorted((c for c in checkins if c.submitted_at is not None), key=lambda c: c.due_on, reverse=True)
     goals = list(placement.goals.all())
     stz, otz = zone(student_zone), zone(listing.time_zone)
-    start_local = datetime.combine(today, listing.work_start, tzinfo=otz).astimezone(stz)
-    end_local = datetime.combine(today, listing.work_end, tzinfo=otz).astimezone(stz)
+    start_local = datetime.combine(today, listing.work_start, tzinfo=otz).astimezone(stz).time()
+    end_local = datetime.combine(today, listing.work_end, tzinfo=otz).astimezone(stz).time()
     return Workspace(
         placement=placement,
         side=side,
