@@ -19,6 +19,8 @@ from .permissions import Side, side_of, visible_placements_filter
 
 # The organization's earned hourly rate is shown once this many fees were paid.
 EARNED_RATE_MIN_PAID = 3
+# The workspace shows the most recent written check-ins; older ones on request (?checkins=all).
+RECENT_CHECKINS = 10
 
 
 def _with_workspace(qs: QuerySet[Placement]) -> QuerySet[Placement]:
@@ -83,6 +85,17 @@ class Workspace:
     fee: PlacementFee | None
     goals_confirmable: bool
     awaiting_feedback: list[CheckIn] = field(default_factory=list)
+    show_all: bool = False
+
+    @property
+    def shown(self) -> list[CheckIn]:
+        """The written check-ins the page lists: the latest ones, or all of them on request (those
+        still waiting for feedback are always listed, so they can be answered)."""
+        if self.show_all or len(self.written) <= RECENT_CHECKINS:
+            return self.written
+        recent = self.written[:RECENT_CHECKINS]
+        older = [c for c in self.written[RECENT_CHECKINS:] if c.feedback_at is None]
+        return recent + older
 
     @property
     def can_work(self) -> bool:
@@ -112,7 +125,7 @@ class Workspace:
         return listing.compensation_type == listing.Compensation.FIXED_FEE and bool(listing.compensation_amount)
 
 
-def workspace(*, placement: Placement, side: Side, now: datetime) -> Workspace:
+def workspace(*, placement: Placement, side: Side, now: datetime, show_all: bool = False) -> Workspace:
     """Everything the workspace page shows, computed from the rows loaded by
     :func:`placement_for_viewer` (no further queries)."""
     from .services import MAX_GOALS, MIN_GOALS, checkin_is_open
@@ -162,6 +175,7 @@ def workspace(*, placement: Placement, side: Side, now: datetime) -> Workspace:
         and placement.goals_confirmed_at is None
         and MIN_GOALS <= len(goals) <= MAX_GOALS,
         awaiting_feedback=[c for c in written if c.feedback_at is None],
+        show_all=show_all,
     )
 
 

@@ -28,7 +28,9 @@ def _page(request, placement, side, *, status: int = 200, bound: dict | None = N
     """The workspace page; ``bound`` holds a submitted form to show again with its errors, keyed by
     its name (or by (name, goal or check-in id) for the per-row forms)."""
     bound = bound or {}
-    ws = selectors.workspace(placement=placement, side=side, now=timezone.now())
+    ws = selectors.workspace(
+        placement=placement, side=side, now=timezone.now(), show_all=request.GET.get("checkins") == "all"
+    )
     context = {
         "ws": ws,
         "placement": placement,

@@ -330,3 +330,29 @@ def test_workspace_query_count_does_not_grow_with_check_ins_or_goals(client, cas
     client.force_login(user or big_student)
     with django_assert_num_queries(counts[0]):
         client.get(url("workspace", big.pk))
+
+
+def test_the_page_lists_the_latest_ten_check_ins_and_all_on_request(client, cast):
+    p = cast.placement
+    now = timezone.now()
+    CheckIn.objects.bulk_create(
+        [
+            CheckIn(
+                placement=p,
+                due_on=p.start_date - timedelta(days=7 * (i + 1)),
+                hours=2,
+                done=f"Old work {i}",
+                submitted_at=now,
+                feedback="ok",
+                feedback_by=cast.supervisor,
+                feedback_at=now,
+            )
+            for i in range(12)
+        ]
+    )
+    client.force_login(cast.student)
+    page = client.get(url("workspace", p.pk)).content.decode()
+    assert page.count('data-testid="checkin"') == 10 and "Show all 12 written check-ins" in page
+    assert "Old work 0" in page and "Old work 11" not in page
+    page = client.get(url("workspace", p.pk) + "?checkins=all").content.decode()
+    assert page.count('data-testid="checkin"') == 12 and "Old work 11" in page
