@@ -14,7 +14,7 @@ from enum import StrEnum
 from django.db.models import Q
 
 from accounts.models import StudentProfile
-from accounts.permissions import institution_for_staff, membership_for
+from accounts.permissions import institution_for_staff, is_active_user, membership_for
 from applications.models import Placement
 
 
@@ -24,11 +24,8 @@ class Side(StrEnum):
     CAREERS = "careers"
 
 
+# The rule of ``StudentProfile.is_linked`` as values for queries: a pending link request shows nothing.
 LINKED = (StudentProfile.LinkStatus.DOMAIN, StudentProfile.LinkStatus.APPROVED)
-
-
-def _active(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.is_active and user.anonymised_at is None
 
 
 def side_of(user, placement: Placement) -> Side | None:
@@ -37,7 +34,7 @@ def side_of(user, placement: Placement) -> Side | None:
     Expects ``placement.student.student_profile`` loaded for the career-services case (the
     workspace selector loads it).
     """
-    if not _active(user):
+    if not is_active_user(user):
         return None
     if user.is_student:
         return Side.STUDENT if placement.student_id == user.pk else None
@@ -54,7 +51,7 @@ def side_of(user, placement: Placement) -> Side | None:
 
 def visible_placements_filter(user) -> Q | None:
     """The same rule as :func:`side_of`, as a filter for lists (None: the user sees none)."""
-    if not _active(user):
+    if not is_active_user(user):
         return None
     if user.is_student:
         return Q(student_id=user.pk)

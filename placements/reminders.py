@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.permissions import ACTIVE_USER
+from accounts.selectors import organization_members_active
 from applications.models import CheckIn, Placement
 from notifications.services import Message, notify_each
 
@@ -191,11 +193,7 @@ def placements_flag_attention(
 
 def _members(org_ids: set[int]) -> dict[int, list[User]]:
     found: dict[int, list[User]] = defaultdict(list)
-    for user in (
-        User.objects.filter(membership__organization_id__in=org_ids, is_active=True)
-        .select_related("membership")
-        .order_by("pk")
-    ):
+    for user in organization_members_active(organization_ids=org_ids):
         found[user.membership.organization_id].append(user)
     return found
 
@@ -204,7 +202,7 @@ def _careers(institution_ids: set[int]) -> dict[int, list[User]]:
     found: dict[int, list[User]] = defaultdict(list)
     if institution_ids:
         for user in (
-            User.objects.filter(career_services__institution_id__in=institution_ids, is_active=True)
+            User.objects.filter(ACTIVE_USER, career_services__institution_id__in=institution_ids)
             .select_related("career_services")
             .order_by("pk")
         ):

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.permissions import ACTIVE_USER
+from accounts.selectors import organization_members_active
 from applications.models import CheckIn, CheckInCadence, Goal, Placement, PlacementFee, Weekday
 from listings.models import Listing
 from notifications.services import notify
@@ -73,7 +75,7 @@ def _student_zone(placement: Placement) -> str:
 
 
 def members_of(organization_id: int) -> list[User]:
-    return list(User.objects.filter(membership__organization_id=organization_id, is_active=True).order_by("pk"))
+    return list(organization_members_active(organization_ids=[organization_id]))
 
 
 def supervisors_of(placement: Placement) -> list[User]:
@@ -89,9 +91,7 @@ def careers_of(placement: Placement) -> list[User]:
     profile = getattr(placement.student, "student_profile", None) if placement.student_id else None
     if profile is None or profile.institution_id is None or profile.institution_link not in LINKED:
         return []
-    return list(
-        User.objects.filter(career_services__institution_id=profile.institution_id, is_active=True).order_by("pk")
-    )
+    return list(User.objects.filter(ACTIVE_USER, career_services__institution_id=profile.institution_id).order_by("pk"))
 
 
 def _other_side(placement: Placement, side: Side) -> list[User]:
