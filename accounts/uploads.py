@@ -21,7 +21,6 @@ def resume_check(upload) -> None:
     ``pypdf`` must open the file and find at least one page.
     """
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     limit = settings.RESUME_MAX_BYTES
     if upload.size is not None and upload.size > limit:
@@ -44,8 +43,16 @@ def resume_check(upload) -> None:
             raise ValidationError("The résumé PDF has no pages.", code="no_pages")
     except ValidationError:
         raise
-    # pypdf raises several kinds of errors on damaged files.
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, IndexError, AttributeError) as exc:
+    except NotImplementedError as exc:
+        # pypdf knows only the standard security handler; a certificate- or plug-in-encrypted PDF is
+        # still a protected file to the student.
+        raise ValidationError(
+            "The résumé PDF uses a kind of encryption or protection that cannot be opened: upload an unprotected copy.",
+            code="encrypted",
+        ) from exc
+    # A hostile or damaged file can make the parser fail in any way at all (OverflowError from a huge
+    # offset, RecursionError from nested objects, …): whatever it raises is a refusal, never a 500.
+    except Exception as exc:
         raise ValidationError("The résumé could not be read as a PDF.", code="unreadable") from exc
     finally:
         upload.seek(0)
@@ -54,7 +61,7 @@ def resume_check(upload) -> None:
 def logo_check(upload) -> ContentFile:
     """Open the upload with Pillow (PNG, JPEG, GIF or WebP only), size-capped, and return it
     re-encoded as a PNG of at most 512×512: metadata and anything hidden after the image are dropped."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     limit = settings.LOGO_MAX_BYTES
     if upload.size is not None and upload.size > limit:
@@ -79,7 +86,8 @@ def logo_check(upload) -> ContentFile:
             image.save(out, format="PNG", optimize=True)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+    # Like the résumé: anything the image parser raises on a hostile file is a refusal.
+    except Exception as exc:
         raise ValidationError("The logo must be an image file (PNG, JPEG, GIF or WebP).", code="not_image") from exc
     finally:
         upload.seek(0)
