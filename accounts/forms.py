@@ -13,6 +13,8 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 
+from marketplace.forms import Form, ModelForm, TextRuleMixin
+
 from . import services
 from .models import TIME_ZONE_CHOICES, Institution, Organization, Role, StudentProfile
 from .uploads import logo_check, resume_check
@@ -67,7 +69,7 @@ class BootstrapMixin:
                     widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
 
 
-class SignupForm(BootstrapMixin, AllauthSignupForm):
+class SignupForm(BootstrapMixin, TextRuleMixin, AllauthSignupForm):
     """allauth's sign-up with a single name field and a self-serve role (student or employer)."""
 
     name = forms.CharField(label="Full name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
@@ -154,7 +156,7 @@ class LinksField(forms.CharField):
                 ) from None
 
 
-class StudentProfileForm(BootstrapMixin, forms.ModelForm):
+class StudentProfileForm(BootstrapMixin, ModelForm):
     name = forms.CharField(label="Full name", max_length=150)
     skills = SkillsField(
         label="Skills",
@@ -247,7 +249,7 @@ class StudentProfileForm(BootstrapMixin, forms.ModelForm):
         )
 
 
-class InstitutionLinkRequestForm(BootstrapMixin, forms.Form):
+class InstitutionLinkRequestForm(BootstrapMixin, Form):
     institution = forms.ModelChoiceField(label="Institution", queryset=Institution.objects.order_by("name"))
     student_number = forms.CharField(label="Student ID (optional)", max_length=40, required=False)
     message = forms.CharField(
@@ -262,7 +264,7 @@ class InstitutionLinkRequestForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class OrganizationForm(BootstrapMixin, forms.ModelForm):
+class OrganizationForm(BootstrapMixin, ModelForm):
     logo = forms.FileField(
         label="Logo",
         required=False,
@@ -300,7 +302,7 @@ class OrganizationForm(BootstrapMixin, forms.ModelForm):
         return {f: data[f] for f in self.Meta.fields} | {"logo": data.get("logo")}
 
 
-class InvitationForm(BootstrapMixin, forms.Form):
+class InvitationForm(BootstrapMixin, Form):
     email = forms.EmailField(label="Email address to invite", max_length=254)
 
     def __init__(self, *args, **kwargs):
@@ -308,7 +310,7 @@ class InvitationForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class InvitationSignupForm(BootstrapMixin, forms.Form):
+class InvitationSignupForm(BootstrapMixin, Form):
     name = forms.CharField(label="Full name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     password1 = forms.CharField(
         label="Password",
@@ -340,7 +342,7 @@ class InvitationSignupForm(BootstrapMixin, forms.Form):
         return data
 
 
-class VerificationForm(BootstrapMixin, forms.Form):
+class VerificationForm(BootstrapMixin, Form):
     verification = forms.ChoiceField(label="Verification", choices=Organization.Verification.choices)
     note = forms.CharField(label="Note to the owner (optional)", required=False, max_length=2000)
 
@@ -349,7 +351,7 @@ class VerificationForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class AccountDeleteForm(BootstrapMixin, forms.Form):
+class AccountDeleteForm(BootstrapMixin, Form):
     password = forms.CharField(
         label="Your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
@@ -367,7 +369,7 @@ class AccountDeleteForm(BootstrapMixin, forms.Form):
         return password
 
 
-class InstitutionDomainForm(forms.ModelForm):
+class InstitutionDomainForm(ModelForm):
     """Admin inline: a malformed domain is refused with a clear error."""
 
     def clean_domain(self):

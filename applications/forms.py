@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from listings.models import Listing
+from marketplace.forms import Form
 
 from .models import ApplicationStatus
 from .selectors import PIPELINE_ORDER, PipelineFilters
@@ -11,7 +12,7 @@ S = ApplicationStatus
 TEXTAREA = {"class": "form-control", "rows": 4}
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(Form):
     """Cover letter, résumé choice and one field per screening question (``answer_<id>``)."""
 
     RESUME_PROFILE, RESUME_UPLOAD, RESUME_NONE = "profile", "upload", "none"
@@ -69,7 +70,7 @@ class ApplyForm(forms.Form):
         return data
 
 
-class MessageForm(forms.Form):
+class MessageForm(Form):
     message = forms.CharField(
         label="Message (optional)",
         required=False,
@@ -111,7 +112,7 @@ class OfferForm(MessageForm):
         return value
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     body = forms.CharField(
         label="Add a team note",
         max_length=4000,
@@ -146,7 +147,7 @@ OVERLAP_CHOICES = [
 ]
 
 
-class PipelineFilterForm(forms.Form):
+class PipelineFilterForm(Form):
     status = forms.MultipleChoiceField(
         label="Status",
         required=False,

@@ -3,11 +3,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 
+from marketplace.forms import TextRuleMixin
+
 from . import services
 from .models import Listing, ListingReport, ListingStatusChange, SavedListing, SavedSearch, ScreeningQuestion
 
 
-class ModerationActionForm(ActionForm):
+class ModerationActionForm(TextRuleMixin, ActionForm):
     reason = forms.CharField(required=False, label="Reason (for rejecting)", max_length=2000)
 
 

@@ -6,6 +6,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 
 from accounts.models import TIME_ZONE_CHOICES
+from marketplace.forms import Form, ModelForm
 
 from . import currency
 from .models import Field, Listing, ListingReport, SavedSearch, ScreeningQuestion
@@ -24,7 +25,7 @@ def _split(text: str, sep: str = ",") -> list[str]:
     return [part.strip() for part in (text or "").split(sep) if part.strip()]
 
 
-class ListingForm(forms.ModelForm):
+class ListingForm(ModelForm):
     skills_text = forms.CharField(
         label="Skills", required=False, max_length=600, help_text="Comma-separated, e.g. Python, SQL, Figma"
     )
@@ -220,7 +221,7 @@ class ListingForm(forms.ModelForm):
         return data
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(ModelForm):
     class Meta:
         model = ScreeningQuestion
         fields = ["prompt", "required"]
@@ -248,7 +249,7 @@ def questions_from(formset) -> list[dict]:
     return out
 
 
-class RejectForm(forms.Form):
+class RejectForm(Form):
     reason = forms.CharField(
         label="Reason for the organization",
         max_length=2000,
@@ -256,7 +257,7 @@ class RejectForm(forms.Form):
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(Form):
     reason = forms.ChoiceField(
         label="Why are you closing it?",
         choices=[("filled", "The position is filled"), ("cancelled", "The project was cancelled"), ("other", "Other")],
@@ -264,7 +265,7 @@ class CloseForm(forms.Form):
     )
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(ModelForm):
     class Meta:
         model = ListingReport
         fields = ["reason", "details"]
@@ -275,7 +276,7 @@ class ReportForm(forms.ModelForm):
         }
 
 
-class SavedSearchForm(forms.ModelForm):
+class SavedSearchForm(ModelForm):
     class Meta:
         model = SavedSearch
         fields = ["name", "query_string", "frequency"]
@@ -287,7 +288,7 @@ class SavedSearchForm(forms.ModelForm):
         }
 
 
-class SavedSearchFrequencyForm(forms.Form):
+class SavedSearchFrequencyForm(Form):
     frequency = forms.ChoiceField(choices=SavedSearch.Frequency.choices, label="Email alerts")
 
 
@@ -295,7 +296,7 @@ class MultiCheckbox(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
 
-class SearchForm(forms.Form):
+class SearchForm(Form):
     """The browse page's and the API's query parameters. Unknown values are errors (400 on the API)."""
 
     q = forms.CharField(label="Search", required=False, max_length=200)

@@ -1,9 +1,11 @@
 from django import forms
 
+from marketplace.forms import Form
+
 from . import events
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(Form):
     email_events = forms.MultipleChoiceField(
         label="Send me an email when…", required=False, widget=forms.CheckboxSelectMultiple, choices=()
     )

@@ -1,10 +1,12 @@
 from django import forms
 
+from marketplace.forms import Form
+
 from .models import EmployerApproval, OutcomeCategory, ReportExport
 from .selectors import ReportFilters
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(Form):
     """Date range, program and graduation year: the dashboard's and the report's filters."""
 
     date_from = forms.DateField(
@@ -47,11 +49,11 @@ class ReportFilterForm(forms.Form):
         )
 
 
-class ExportForm(forms.Form):
+class ExportForm(Form):
     format = forms.ChoiceField(choices=ReportExport.Format.choices)
 
 
-class StudentSearchForm(forms.Form):
+class StudentSearchForm(Form):
     q = forms.CharField(
         label="Search students",
         required=False,
@@ -62,7 +64,7 @@ class StudentSearchForm(forms.Form):
     )
 
 
-class EmployerDecisionForm(forms.Form):
+class EmployerDecisionForm(Form):
     decision = forms.ChoiceField(choices=EmployerApproval.Decision.choices)
     reason = forms.CharField(
         label="Reason (optional)",
@@ -72,7 +74,7 @@ class EmployerDecisionForm(forms.Form):
     )
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(Form):
     category = forms.ChoiceField(
         label="Outcome", choices=OutcomeCategory.choices, widget=forms.Select(attrs={"class": "form-select"})
     )

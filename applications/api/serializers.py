@@ -2,8 +2,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from applications.models import ApplicationStatus
+from marketplace.serializers import Serializer
 
 S = ApplicationStatus
+# Multi-line text: keeps line breaks under the control-character rule (marketplace.serializers).
+TEXTAREA = {"base_template": "textarea.html"}
 
 
 # A pattern rather than an enum component: listings have another enum named ``status``, and
@@ -22,25 +25,25 @@ class StatusField(serializers.ChoiceField):
         super().__init__(choices=S.choices, **kwargs)
 
 
-class ListingRefOutput(serializers.Serializer):
+class ListingRefOutput(Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     organization = serializers.CharField(source="organization.name")
 
 
-class HistoryOutput(serializers.Serializer):
+class HistoryOutput(Serializer):
     from_status = serializers.CharField()
     to_status = serializers.CharField()
     message = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
-class AnswerOutput(serializers.Serializer):
+class AnswerOutput(Serializer):
     prompt = serializers.CharField()
     answer = serializers.CharField()
 
 
-class ApplicationOutput(serializers.Serializer):
+class ApplicationOutput(Serializer):
     """An application as its student sees it (never the organization's notes)."""
 
     id = serializers.IntegerField()
@@ -62,7 +65,7 @@ class ApplicationDetailOutput(ApplicationOutput):
     history = HistoryOutput(many=True, source="history.all")
 
 
-class ApplicantOutput(serializers.Serializer):
+class ApplicantOutput(Serializer):
     """An application as the listing's organization sees it in its pipeline."""
 
     id = serializers.IntegerField()
@@ -78,11 +81,11 @@ class ApplicantOutput(serializers.Serializer):
         return obj.student.get_full_name() if obj.student else ""
 
 
-class ApplicationCreateInput(serializers.Serializer):
+class ApplicationCreateInput(Serializer):
     listing = serializers.IntegerField(min_value=1)
-    cover_letter = serializers.CharField(max_length=6000, trim_whitespace=True)
+    cover_letter = serializers.CharField(max_length=6000, trim_whitespace=True, style=TEXTAREA)
     answers = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, max_length=4000),
+        child=serializers.CharField(allow_blank=True, max_length=4000, style=TEXTAREA),
         required=False,
         default=dict,
         help_text="Screening question id → answer",
@@ -97,8 +100,8 @@ class ApplicationCreateInput(serializers.Serializer):
             raise serializers.ValidationError("Answers are keyed by screening question id.") from None
 
 
-class MessageInput(serializers.Serializer):
-    message = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+class MessageInput(Serializer):
+    message = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="", style=TEXTAREA)
 
 
 class StatusChangeInput(MessageInput):

@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
 from listings.models import Listing, ScreeningQuestion
+from marketplace.serializers import ModelSerializer, Serializer
 
 
-class OrganizationOutput(serializers.Serializer):
+class OrganizationOutput(Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
@@ -11,7 +12,7 @@ class OrganizationOutput(serializers.Serializer):
     verified = serializers.BooleanField(source="is_verified")
 
 
-class ListingSummaryOutput(serializers.ModelSerializer):
+class ListingSummaryOutput(ModelSerializer):
     organization = OrganizationOutput()
     effective_hourly_rate = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
     overlap_hours = serializers.FloatField(
@@ -50,7 +51,7 @@ class ListingSummaryOutput(serializers.ModelSerializer):
         return f"/listings/{obj.pk}/"
 
 
-class QuestionOutput(serializers.ModelSerializer):
+class QuestionOutput(ModelSerializer):
     class Meta:
         model = ScreeningQuestion
         fields = ["id", "prompt", "required"]
@@ -81,14 +82,14 @@ class ListingDetailOutput(ListingSummaryOutput):
         return str(render_markdown(obj.description))
 
 
-class FacetValueOutput(serializers.Serializer):
+class FacetValueOutput(Serializer):
     value = serializers.CharField()
     label = serializers.CharField()
     count = serializers.IntegerField()
     selected = serializers.BooleanField()
 
 
-class ListingSearchOutput(serializers.Serializer):
+class ListingSearchOutput(Serializer):
     count = serializers.IntegerField()
     page = serializers.IntegerField()
     num_pages = serializers.IntegerField()

@@ -1,9 +1,9 @@
-from rest_framework import serializers
+from marketplace.serializers import ModelSerializer
 
 from ..models import Notification
 
 
-class NotificationOutputSerializer(serializers.ModelSerializer):
+class NotificationOutputSerializer(ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "event", "title", "body", "url", "created_at", "read_at"]
