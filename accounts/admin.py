@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from . import services
 from .forms import InstitutionDomainForm
@@ -88,6 +90,15 @@ class StudentProfileAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__name", "program"]
     raw_id_fields = ["user"]
     filter_horizontal = ["skills"]
+    # The résumé is private: it has no URL for the file widget, only the permission-checked view.
+    exclude = ["resume"]
+    readonly_fields = ["resume_link"]
+
+    @admin.display(description="Résumé")
+    def resume_link(self, obj):
+        if not obj.pk or not obj.resume:
+            return "—"
+        return format_html('<a href="{}">Open the résumé (PDF)</a>', reverse("accounts:resume", args=[obj.pk]))
 
 
 admin.site.register(Skill)

@@ -33,7 +33,14 @@ class ReportExportAdmin(admin.ModelAdmin):
     list_display = ("pk", "institution", "requested_by", "format", "status", "progress", "row_count", "created_at")
     list_filter = ("status", "format")
     list_select_related = ("institution", "requested_by")
-    readonly_fields = ("file",)
+    # The file is private (no URL to link to): its stored name is shown, the download stays with
+    # the requesting institution's staff.
+    exclude = ("file",)
+    readonly_fields = ("file_name",)
+
+    @admin.display(description="File")
+    def file_name(self, obj):
+        return obj.file.name if obj.file else "—"
 
 
 @admin.register(OutcomeRecord)
