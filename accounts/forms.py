@@ -249,6 +249,18 @@ class StudentProfileForm(BootstrapMixin, ModelForm):
         )
 
 
+class SkillSearchForm(Form):
+    """``?q=`` of the skill suggestions (a long one is cut by the selector, as typing goes on)."""
+
+    q = forms.CharField(required=False)
+
+
+class OrganizationReviewFilterForm(Form):
+    """``?verification=`` of the site staff's organization list; empty for all."""
+
+    verification = forms.ChoiceField(required=False, choices=[("", "All"), *Organization.Verification.choices])
+
+
 class InstitutionLinkRequestForm(BootstrapMixin, Form):
     institution = forms.ModelChoiceField(label="Institution", queryset=Institution.objects.order_by("name"))
     student_number = forms.CharField(label="Student ID (optional)", max_length=40, required=False)

@@ -16,6 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from marketplace.forms import PageForm
+
 from . import permissions, selectors, services
 from .forms import (
     AccountDeleteForm,
@@ -23,6 +25,8 @@ from .forms import (
     InvitationForm,
     InvitationSignupForm,
     OrganizationForm,
+    OrganizationReviewFilterForm,
+    SkillSearchForm,
     StudentProfileForm,
     VerificationForm,
 )
@@ -147,8 +151,10 @@ def resume_download(request, pk: int):
 @require_GET
 def skills_autocomplete(request):
     """Skill suggestions: ``?q=py`` → ``{"results": [{"name": "Python", "slug": "python"}]}``."""
-    query = request.GET.get("q", "")
-    results = [{"name": s.name, "slug": s.slug} for s in selectors.skills_matching(query)]
+    form = SkillSearchForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"results": [], "errors": form.errors}, status=400)
+    results = [{"name": s.name, "slug": s.slug} for s in selectors.skills_matching(form.cleaned_data["q"])]
     return JsonResponse({"results": results})
 
 
@@ -452,11 +458,10 @@ def link_request_decide(request, pk: int):
 @login_required
 def staff_organizations(request):
     _require(permissions.can_verify_organizations(request.user))
-    state = request.GET.get("verification", "")
-    if state not in Organization.Verification.values:
-        state = ""
+    form = OrganizationReviewFilterForm(request.GET)
+    state = form.cleaned_data["verification"] if form.is_valid() else ""
     page = Paginator(selectors.organizations_for_review(verification=state or None), 25).get_page(
-        request.GET.get("page")
+        PageForm.number(request.GET)
     )
     return render(
         request,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from listings import selectors as listing_selectors
 from listings.permissions import can_view_listing
 from listings.search import viewer_for
+from marketplace.forms import PageForm
 
 from . import selectors, services
 from .forms import ApplyForm, BulkRejectForm, MessageForm, MoveForm, NoteForm, OfferForm, PipelineFilterForm
@@ -207,7 +208,7 @@ def listing_pipeline(request, pk: int):
     # Invalid filters are reported on the form and ignored; the valid ones still apply.
     filters = form.filters()
     result = selectors.pipeline(
-        listing=listing, filters=filters, page_number=request.GET.get("page") or 1, now=timezone.now()
+        listing=listing, filters=filters, page_number=PageForm.number(request.GET), now=timezone.now()
     )
     form.set_choices(skills=result.skills, institutions=result.institutions, countries=result.countries)
     query = request.GET.copy()

@@ -36,3 +36,14 @@ class Form(TextRuleMixin, forms.Form):
 
 class ModelForm(TextRuleMixin, forms.ModelForm):
     pass
+
+
+class PageForm(Form):
+    """``?page=`` of a paginated list: a positive number, else the first page."""
+
+    page = forms.IntegerField(min_value=1, max_value=1_000_000, required=False)
+
+    @classmethod
+    def number(cls, data) -> int:
+        form = cls(data)
+        return (form.cleaned_data["page"] if form.is_valid() else None) or 1

@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from marketplace.forms import PageForm
+
 from . import events, selectors, services
 from .forms import PreferencesForm
 from .models import NotificationPreference
@@ -13,7 +15,7 @@ from .models import NotificationPreference
 
 @login_required
 def notification_list(request):
-    page = Paginator(selectors.notifications_for(request.user), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.notifications_for(request.user), 25).get_page(PageForm.number(request.GET))
     return render(request, "notifications/notification_list.html", {"page": page})
 
 

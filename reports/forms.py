@@ -64,6 +64,10 @@ class StudentSearchForm(Form):
     )
 
 
+class EmployerSearchForm(Form):
+    q = forms.CharField(label="Search organizations", required=False, max_length=100)
+
+
 class EmployerDecisionForm(Form):
     decision = forms.ChoiceField(choices=EmployerApproval.Decision.choices)
     reason = forms.CharField(

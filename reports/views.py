@@ -17,9 +17,17 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Institution, Organization
+from marketplace.forms import PageForm
 
 from . import charts, exports, selectors, services
-from .forms import EmployerDecisionForm, ExportForm, OutcomeForm, ReportFilterForm, StudentSearchForm
+from .forms import (
+    EmployerDecisionForm,
+    EmployerSearchForm,
+    ExportForm,
+    OutcomeForm,
+    ReportFilterForm,
+    StudentSearchForm,
+)
 from .models import EmployerApproval, ReportExport
 from .permissions import can_download_export, can_record_outcome, institution_id_of
 
@@ -82,7 +90,7 @@ def placement_report(request):
     form = _filter_form(request, request.GET or None)
     filters = form.filters() if request.GET else selectors.ReportFilters()
     rows = selectors.placement_report_page(institution_id=request.institution_id, filters=filters)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, 50).get_page(PageForm.number(request.GET))
     return render(
         request,
         "reports/placement_report.html",
@@ -179,7 +187,7 @@ def student_list(request):
     form = StudentSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(selectors.student_list(institution_id=request.institution_id, query=query), 25).get_page(
-        request.GET.get("page")
+        PageForm.number(request.GET)
     )
     return render(
         request,
@@ -230,16 +238,18 @@ def student_detail(request, pk: int):
 @require_GET
 @career_services_required
 def employers(request):
-    query = request.GET.get("q", "")[:100]
+    form = EmployerSearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(
         selectors.organizations_for_approval(institution_id=request.institution_id, query=query), 25
-    ).get_page(request.GET.get("page"))
+    ).get_page(PageForm.number(request.GET))
     return render(
         request,
         "reports/employers.html",
         {
             "page": page,
             "query": query,
+            "search_errors": form.errors.get("q", []),
             "querystring": urlencode({"q": query}) if query else "",
             "Decision": EmployerApproval.Decision,
         },

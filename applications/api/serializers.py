@@ -100,6 +100,12 @@ class ApplicationCreateInput(Serializer):
             raise serializers.ValidationError("Answers are keyed by screening question id.") from None
 
 
+class ApplicantFilterInput(Serializer):
+    """The query parameters of an employer's applicant list."""
+
+    status = StatusField(required=False)
+
+
 class MessageInput(Serializer):
     message = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="", style=TEXTAREA)
 

@@ -21,6 +21,7 @@ from listings.permissions import can_view_listing
 from listings.search import viewer_for
 
 from .serializers import (
+    ApplicantFilterInput,
     ApplicantOutput,
     ApplicationCreateInput,
     ApplicationDetailOutput,
@@ -181,10 +182,9 @@ class EmployerListingApplicationsApi(APIView):
         if not can_view_pipeline(request.user, listing):
             raise Http404
         qs = selectors.applications_for_organization(organization_id=listing.organization_id, listing_id=listing.pk)
-        status = request.query_params.get("status")
-        if status:
-            if status not in S.values:
-                return Response({"status": [f"Unknown status “{status}”."]}, status=400)
+        params = ApplicantFilterInput(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        if status := params.validated_data.get("status"):
             qs = qs.filter(status=status)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
