@@ -197,6 +197,7 @@ PAGES: dict[str, Page] = {
     # public
     "home": Page("anonymous"),
     "healthz": Page("anonymous"),
+    "livez": Page("anonymous"),
     "api-schema": Page("anonymous"),
     "api-docs": Page("anonymous"),
     "listings:list": Page("anonymous"),
