@@ -1,12 +1,13 @@
 from django import forms
 
 from applications.models import CheckInCadence, Weekday
+from marketplace.forms import Form
 
 TEXT = {"class": "form-control"}
 AREA = {"class": "form-control", "rows": 3}
 
 
-class GoalForm(forms.Form):
+class GoalForm(Form):
     text = forms.CharField(
         label="Goal or deliverable", max_length=500, widget=forms.Textarea(attrs={**AREA, "rows": 2, "maxlength": 500})
     )
@@ -23,7 +24,7 @@ class GoalForm(forms.Form):
     )
 
 
-class GoalDoneForm(forms.Form):
+class GoalDoneForm(Form):
     done_link = forms.URLField(
         label="Link to the work",
         required=False,
@@ -33,7 +34,7 @@ class GoalDoneForm(forms.Form):
     )
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(Form):
     cadence = forms.ChoiceField(
         label="Check-ins", choices=CheckInCadence.choices, widget=forms.Select(attrs={"class": "form-select"})
     )
@@ -42,7 +43,7 @@ class ScheduleForm(forms.Form):
     )
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(Form):
     hours = forms.DecimalField(
         label="Hours worked this period",
         min_value=0,
@@ -73,19 +74,30 @@ class CheckInForm(forms.Form):
     )
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(Form):
     feedback = forms.CharField(
         label="Feedback", max_length=4000, widget=forms.Textarea(attrs={**AREA, "maxlength": 4000})
     )
 
 
-class FeePaidForm(forms.Form):
+class FeePaidForm(Form):
     paid_on = forms.DateField(label="Paid on", widget=forms.DateInput(attrs={**TEXT, "type": "date"}))
 
 
-class EndEarlyForm(forms.Form):
+class EndEarlyForm(Form):
     reason = forms.CharField(
         label="Why does the placement end early?",
         max_length=2000,
         widget=forms.Textarea(attrs={**AREA, "maxlength": 2000}),
     )
+
+
+class CheckInListForm(Form):
+    """``?checkins=all`` shows every check-in of the workspace instead of the latest ten."""
+
+    checkins = forms.ChoiceField(required=False, choices=[("", "The latest"), ("all", "All")])
+
+    @classmethod
+    def show_all(cls, data) -> bool:
+        form = cls(data)
+        return form.is_valid() and form.cleaned_data["checkins"] == "all"

@@ -13,7 +13,16 @@ from django.views.decorators.http import require_POST
 from applications.models import CheckIn, Goal
 
 from . import selectors, services
-from .forms import CheckInForm, EndEarlyForm, FeedbackForm, FeePaidForm, GoalDoneForm, GoalForm, ScheduleForm
+from .forms import (
+    CheckInForm,
+    CheckInListForm,
+    EndEarlyForm,
+    FeedbackForm,
+    FeePaidForm,
+    GoalDoneForm,
+    GoalForm,
+    ScheduleForm,
+)
 from .permissions import Side
 
 
@@ -29,7 +38,7 @@ def _page(request, placement, side, *, status: int = 200, bound: dict | None = N
     its name (or by (name, goal or check-in id) for the per-row forms)."""
     bound = bound or {}
     ws = selectors.workspace(
-        placement=placement, side=side, now=timezone.now(), show_all=request.GET.get("checkins") == "all"
+        placement=placement, side=side, now=timezone.now(), show_all=CheckInListForm.show_all(request.GET)
     )
     context = {
         "ws": ws,

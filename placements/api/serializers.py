@@ -2,6 +2,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from applications.models import CheckInCadence, Placement, PlacementFee, Weekday
+from marketplace.serializers import Serializer
+
+# Multi-line text: keeps line breaks under the control-character rule (marketplace.serializers).
+TEXTAREA = {"base_template": "textarea.html"}
 
 
 def _inline_choices(choices, *, description: str = ""):
@@ -34,12 +38,12 @@ FeeStatusField = _inline_choices(PlacementFee.Status.choices)
 CadenceField = _inline_choices(CheckInCadence.choices)
 
 
-class PersonOutput(serializers.Serializer):
+class PersonOutput(Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="get_full_name")
 
 
-class GoalOutput(serializers.Serializer):
+class GoalOutput(Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
     due_on = serializers.DateField(allow_null=True)
@@ -50,7 +54,7 @@ class GoalOutput(serializers.Serializer):
     done_link = serializers.CharField()
 
 
-class CheckInOutput(serializers.Serializer):
+class CheckInOutput(Serializer):
     id = serializers.IntegerField()
     due_on = serializers.DateField(help_text="Due at the end of this day in the intern's time zone")
     due_at = serializers.DateTimeField(help_text="The moment it falls overdue (UTC)")
@@ -65,7 +69,7 @@ class CheckInOutput(serializers.Serializer):
     feedback_at = serializers.DateTimeField(allow_null=True)
 
 
-class FeeOutput(serializers.Serializer):
+class FeeOutput(Serializer):
     status = FeeStatusField()
     amount = serializers.DecimalField(max_digits=10, decimal_places=2)
     currency = serializers.CharField()
@@ -81,7 +85,7 @@ class FeeOutput(serializers.Serializer):
     received_at = serializers.DateTimeField(allow_null=True)
 
 
-class PlacementOutput(serializers.Serializer):
+class PlacementOutput(Serializer):
     id = serializers.IntegerField()
     application_id = serializers.IntegerField()
     listing_id = serializers.IntegerField()
@@ -117,36 +121,36 @@ class PlacementDetailOutput(PlacementOutput):
     fee = FeeOutput(allow_null=True)
 
 
-class GoalInput(serializers.Serializer):
-    text = serializers.CharField(max_length=500)
+class GoalInput(Serializer):
+    text = serializers.CharField(max_length=500, style=TEXTAREA)
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
     link = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
-class GoalDoneInput(serializers.Serializer):
+class GoalDoneInput(Serializer):
     link = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
-class ScheduleInput(serializers.Serializer):
+class ScheduleInput(Serializer):
     cadence = CadenceField()
     weekday = WeekdayField()
 
 
-class CheckInInput(serializers.Serializer):
+class CheckInInput(Serializer):
     hours = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, max_value=80)
-    done = serializers.CharField(max_length=4000)
-    blockers = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
-    learned = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
-    proud_of = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    done = serializers.CharField(max_length=4000, style=TEXTAREA)
+    blockers = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="", style=TEXTAREA)
+    learned = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="", style=TEXTAREA)
+    proud_of = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="", style=TEXTAREA)
 
 
-class FeedbackInput(serializers.Serializer):
-    feedback = serializers.CharField(max_length=4000)
+class FeedbackInput(Serializer):
+    feedback = serializers.CharField(max_length=4000, style=TEXTAREA)
 
 
-class FeePaidInput(serializers.Serializer):
+class FeePaidInput(Serializer):
     paid_on = serializers.DateField()
 
 
-class EndEarlyInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+class EndEarlyInput(Serializer):
+    reason = serializers.CharField(max_length=2000, style=TEXTAREA)

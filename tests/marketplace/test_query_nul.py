@@ -245,6 +245,11 @@ PAGES: dict[str, Page] = {
     "v1:application-list": Page("student"),
     "v1:application-detail": Page("student", lambda w: {"pk": w.application.pk}),
     "v1:notification-list": Page("student"),
+    "placements:workspace": Page("student", lambda w: {"pk": w.placement.pk}),
+    "v1:placement-list": Page("student"),
+    "v1:placement-detail": Page("student", lambda w: {"pk": w.placement.pk}),
+    "v1:placement-goals": Page("student", lambda w: {"pk": w.placement.pk}),
+    "v1:placement-checkins": Page("student", lambda w: {"pk": w.placement.pk}),
     # employers
     "accounts:organization": Page("owner"),
     "accounts:organization_create": Page("owner"),
