@@ -1,4 +1,5 @@
-"""Listing descriptions are Markdown written by employers: rendered, then sanitised with nh3."""
+"""Listing descriptions are Markdown written by employers: rendered, then sanitised with nh3.
+Conversation messages (conversations/markdown.py) go through the same sanitiser with fewer tags."""
 
 import re
 
@@ -21,11 +22,15 @@ def _demote_headings(html: str) -> str:
     return re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m.group(1)}h{SHIFT[m.group(2)]}", html)
 
 
-def render_markdown(text: str) -> SafeString:
-    html = _demote_headings(md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html"))
+def render_markdown(
+    text: str, *, tags: set[str] = ALLOWED_TAGS, extensions: tuple[str, ...] = ("extra", "sane_lists")
+) -> SafeString:
+    """Markdown to sanitised HTML. ``tags`` narrows what survives (other apps' plainer texts,
+    such as conversation messages, pass a smaller set); links keep http(s) and mailto only."""
+    html = _demote_headings(md.markdown(text or "", extensions=list(extensions), output_format="html"))
     clean = nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=tags,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer",
