@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("applications.api.urls")),
     path("", include("placements.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("conversations.api.urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("careers/", include("reports.urls")),
     path("placements/", include("placements.urls")),
+    path("", include("conversations.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "applications",
     "reports",
     "placements",
+    "conversations",
 ]
 
 MIDDLEWARE = [
@@ -293,7 +294,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
         "args": ("weekly",),
     },
+    "conversations-send-digests": {
+        "task": "conversations.tasks.conversation_digests_task",
+        "schedule": timedelta(minutes=1),
+    },
 }
+
+# How often an open conversation asks for new messages (htmx polling of the thread fragment).
+CONVERSATION_POLL_SECONDS = env.int("CONVERSATION_POLL_SECONDS", default=5)
 
 # Outbox rows still pending after this long are picked up by the sweep.
 OUTBOX_SWEEP_GRACE = timedelta(seconds=env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=60))

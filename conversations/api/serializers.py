@@ -1,0 +1,49 @@
+from rest_framework import serializers
+
+from conversations.choices import Side
+from conversations.markdown import message_html
+from conversations.services import MAX_LENGTH
+
+
+class ConversationMessageOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    application = serializers.IntegerField(source="application_id")
+    side = serializers.ChoiceField(choices=Side.choices, help_text="Which party wrote it")
+    author = serializers.SerializerMethodField()
+    mine = serializers.SerializerMethodField()
+    body = serializers.CharField(help_text="What the author typed (plain text with Markdown links)")
+    body_html = serializers.SerializerMethodField(help_text="The body as sanitised HTML")
+    created_at = serializers.DateTimeField()
+
+    def get_author(self, obj) -> str:
+        return obj.author.get_full_name() if obj.author else "Former user"
+
+    def get_mine(self, obj) -> bool:
+        return obj.author_id == self.context["request"].user.pk
+
+    def get_body_html(self, obj) -> str:
+        return str(message_html(obj.body))
+
+
+class ConversationMessageInput(serializers.Serializer):
+    body = serializers.CharField(max_length=MAX_LENGTH, trim_whitespace=True)
+
+
+class ConversationReadInput(serializers.Serializer):
+    up_to = serializers.IntegerField(
+        required=False, min_value=0, help_text="The newest message the client has shown (default: the newest)"
+    )
+
+
+class ConversationReadOutput(serializers.Serializer):
+    unread = serializers.IntegerField(help_text="Messages of the other side still unread in this conversation")
+
+
+class ConversationUnreadThread(serializers.Serializer):
+    application = serializers.IntegerField(source="application_id")
+    unread = serializers.IntegerField()
+
+
+class ConversationUnreadOutput(serializers.Serializer):
+    total = serializers.IntegerField()
+    threads = ConversationUnreadThread(many=True)

@@ -1,0 +1,109 @@
+"""The conversations API: the same services and the same permission function as the pages."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from conversations import selectors, services
+from conversations.permissions import conversation_access
+
+from .serializers import (
+    ConversationMessageInput,
+    ConversationMessageOutput,
+    ConversationReadInput,
+    ConversationReadOutput,
+    ConversationUnreadOutput,
+)
+
+ERRORS = {400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
+
+
+class NewestFirst(CursorPagination):
+    ordering = "-pk"
+    page_size = 50
+
+
+def _thread_or_404(request, pk: int):
+    application = selectors.application_for_conversation(pk=pk)
+    access = conversation_access(request.user, application) if application is not None else None
+    if access is None or not access.read:
+        raise Http404
+    return application, access
+
+
+class ConversationMessagesApi(APIView):
+    """An application's conversation: the student and the organization's members read and write;
+    career-services staff of the student's institution read once there is a placement."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="conversation_messages_list",
+        responses={200: ConversationMessageOutput(many=True), **ERRORS},
+        description="Newest first, by cursor (`next` gives older messages).",
+    )
+    def get(self, request, pk: int):
+        application, _access = _thread_or_404(request, pk)
+        paginator = NewestFirst()
+        page = paginator.paginate_queryset(
+            selectors.messages_for_api(application_id=application.pk), request, view=self
+        )
+        data = ConversationMessageOutput(page, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(
+        operation_id="conversation_messages_create",
+        request=ConversationMessageInput,
+        responses={201: ConversationMessageOutput, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        application, access = _thread_or_404(request, pk)
+        if not access.write:
+            raise PermissionDenied(access.reason)
+        data = ConversationMessageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            message = services.message_post(
+                application=application, user=request.user, body=data.validated_data["body"]
+            )
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except ValidationError as exc:
+            return Response(exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}, status=400)
+        return Response(ConversationMessageOutput(message, context={"request": request}).data, status=201)
+
+
+class ConversationMarkReadApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="conversation_mark_read",
+        request=ConversationReadInput,
+        responses={200: ConversationReadOutput, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        application, _access = _thread_or_404(request, pk)
+        data = ConversationReadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        unread = services.conversation_mark_read(
+            application=application, user=request.user, up_to=data.validated_data.get("up_to")
+        )
+        return Response({"unread": unread})
+
+
+class ConversationUnreadApi(APIView):
+    """Unread messages per conversation of the signed-in user (what the navigation badge sums)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="conversation_unread", responses={200: ConversationUnreadOutput})
+    def get(self, request):
+        threads = selectors.unread_by_thread(user=request.user)
+        return Response(ConversationUnreadOutput({"total": sum(t["unread"] for t in threads), "threads": threads}).data)
