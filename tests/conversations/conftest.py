@@ -30,8 +30,10 @@ def world(db) -> World:
     lakeside, elsewhere = InstitutionFactory(name="Lakeside"), InstitutionFactory(name="Elsewhere")
     organization = OrganizationFactory(name="Northwind Labs")
     listing = PublishedListingFactory(organization=organization, title="Backend intern", requires_resume=False)
-    second = PublishedListingFactory(organization=organization, title="Invoice export", requires_resume=False)
     employer = member_of(listing)
+    second = PublishedListingFactory(
+        organization=organization, actor=employer, title="Invoice export", requires_resume=False
+    )
     student = InstitutionStudentFactory(institution=lakeside, name="Amara Okafor", time_zone="Africa/Lagos")
     return World(
         student=student,
