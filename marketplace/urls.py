@@ -31,6 +31,7 @@ urlpatterns = [
     path("careers/", include("reports.urls")),
     path("placements/", include("placements.urls")),
     path("", include("conversations.urls")),
+    path("calendar/", include("calendars.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

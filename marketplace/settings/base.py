@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "reports",
     "placements",
     "conversations",
+    "calendars",
 ]
 
 MIDDLEWARE = [

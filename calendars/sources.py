@@ -1,0 +1,128 @@
+"""What goes into a user's calendar: a list of event sources, each a function of the user.
+
+Adding a kind of event (check-in due dates, goal due dates, interviews) is one function appended
+to :data:`SOURCES`. A source returns :class:`CalendarEvent`s whose ``start`` is either an aware
+datetime already in the zone the event belongs to (written with its TZID) or a date (all day).
+Each event has a stable ``key``: its UID, and the address of its one-off ``.ics`` download.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Placement
+from listings.models import SavedListing
+from listings.timezones import zone
+
+# Deadlines stay in the feed a month after they pass, so the calendar keeps its recent history.
+PAST_DEADLINES = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    key: str  # stable and unique per event: "<kind>-<id>"
+    summary: str
+    start: date | datetime
+    end: date | datetime | None = None
+    description: str = ""
+    url: str = ""  # a path on this site
+
+    @property
+    def sort_key(self) -> datetime:
+        if isinstance(self.start, datetime):
+            return self.start.astimezone(UTC)
+        return datetime.combine(self.start, time.min, tzinfo=UTC)
+
+    @property
+    def time_zone(self) -> str | None:
+        tz = self.start.tzinfo if isinstance(self.start, datetime) else None
+        return getattr(tz, "key", None)
+
+
+def _working_day(day: date, start: time, end: time, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    begin = datetime.combine(day, start, tzinfo=tz)
+    # A working day that ends at or before it starts (22:00–06:00) ends on the next date.
+    finish = datetime.combine(day + timedelta(days=1) if end <= start else day, end, tzinfo=tz)
+    return begin, finish
+
+
+def _placements_of(user):
+    qs = Placement.objects.select_related("listing__organization", "student")
+    if user.is_student:
+        return qs.filter(student=user)
+    membership = getattr(user, "membership", None) if user.is_employer else None
+    if membership is not None:
+        return qs.filter(organization_id=membership.organization_id)
+    return qs.none()
+
+
+def placement_dates(user, *, now: datetime) -> Iterable[CalendarEvent]:
+    """First and last day of each placement, over the listing's working hours in the listing's
+    zone: the student (and their supervisor) see when the first day starts in their own time."""
+    for placement in _placements_of(user).order_by("start_date", "pk"):
+        listing = placement.listing
+        tz = zone(listing.time_zone)
+        organization = listing.organization.name
+        if user.is_student:
+            first, last = (
+                f"First day at {organization}: {listing.title}",
+                f"Last day at {organization}: {listing.title}",
+            )
+        else:
+            who = placement.student.get_full_name() if placement.student else "Former user"
+            first, last = f"{who} starts: {listing.title}", f"{who}'s last day: {listing.title}"
+        hours = f"Working hours {listing.work_start:%H:%M}–{listing.work_end:%H:%M} ({listing.time_zone})."
+        url = reverse(
+            "applications:detail" if user.is_student else "applications:employer_detail",
+            args=[placement.application_id],
+        )
+        begin, finish = _working_day(placement.start_date, listing.work_start, listing.work_end, tz)
+        yield CalendarEvent(
+            key=f"placement-start-{placement.pk}", summary=first, start=begin, end=finish, description=hours, url=url
+        )
+        if placement.status != Placement.Status.ENDED_EARLY:
+            begin, finish = _working_day(placement.end_date, listing.work_start, listing.work_end, tz)
+            yield CalendarEvent(
+                key=f"placement-end-{placement.pk}", summary=last, start=begin, end=finish, description=hours, url=url
+            )
+
+
+def saved_listing_deadlines(user, *, now: datetime) -> Iterable[CalendarEvent]:
+    """The application deadline of each saved listing still published, at the moment it falls,
+    in the listing's zone (the employer sets it there)."""
+    saved = (
+        SavedListing.objects.filter(
+            user=user,
+            listing__status="published",
+            listing__hidden_for_review=False,
+            listing__application_deadline__gte=now - PAST_DEADLINES,
+        )
+        .select_related("listing__organization")
+        .order_by("listing__application_deadline", "pk")
+    )
+    for row in saved:
+        listing = row.listing
+        yield CalendarEvent(
+            key=f"listing-deadline-{listing.pk}",
+            summary=f"Application deadline: {listing.title} ({listing.organization.name})",
+            start=listing.application_deadline.astimezone(zone(listing.time_zone)),
+            description="Applications close at this time. You saved this listing.",
+            url=reverse("listings:detail", args=[listing.pk]),
+        )
+
+
+EventSource = Callable[..., Iterable[CalendarEvent]]
+SOURCES: list[EventSource] = [placement_dates, saved_listing_deadlines]
+
+
+def events_for(user, *, now: datetime | None = None) -> list[CalendarEvent]:
+    """Every event of every source for ``user``, in time order."""
+    now = now or timezone.now()
+    events = [event for source in SOURCES for event in source(user, now=now)]
+    return sorted(events, key=lambda e: (e.sort_key, e.key))
