@@ -30,3 +30,9 @@ def calendar_feed_revoke(*, user) -> bool:
     """Stop ``user``'s feed URL; True if there was one."""
     deleted, _ = CalendarFeed.objects.filter(user=user).delete()
     return deleted > 0
+
+
+def calendar_feeds_delete_for_user(*, user_id: int, **_signal) -> list:
+    """A deleted account keeps no feed (``accounts.signals.account_anonymising``). No files."""
+    CalendarFeed.objects.filter(user_id=user_id).delete()
+    return []

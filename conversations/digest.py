@@ -27,6 +27,7 @@ from .markdown import message_text
 from .models import Message, Participant
 from .permissions import conversation_access
 from .selectors import other_side
+from .thread import person_name
 
 DIGEST_DELAY = timedelta(minutes=5)
 DIGEST_INTERVAL = timedelta(minutes=15)
@@ -87,7 +88,7 @@ def conversation_digests_send(*, now: datetime | None = None, batch_size: int = 
                         "unread": participant.unread,
                         "messages": [
                             {
-                                "author": m.author.get_full_name() if m.author else "A former user",
+                                "author": person_name(m.author, "A former user"),
                                 "created_at": m.created_at,
                                 "text": message_text(m.body),
                             }
@@ -105,7 +106,7 @@ def conversation_digests_send(*, now: datetime | None = None, batch_size: int = 
 def _other_party_name(application, side: str) -> str:
     if side == Side.STUDENT:
         return application.listing.organization.name
-    return application.student.get_full_name() if application.student else "the student"
+    return person_name(application.student, "the student")
 
 
 def _quoted_messages(participants: list[Participant], sides: dict[int, str | None]) -> dict[tuple, list[Message]]:

@@ -48,7 +48,7 @@ def _has_placement(application: Application) -> bool:
 
 
 def _closed_reason(application: Application, side: str) -> str:
-    if application.student_id is None:
+    if application.student_id is None or application.student.anonymised_at is not None:
         return "The student has deleted their account: this conversation is read-only."
     if application.status not in WRITABLE_STATUSES:
         return f"This application is “{application.get_status_display()}”: the conversation is closed."

@@ -100,3 +100,12 @@ def conversation_mark_read(*, application: Application, user, up_to: int | None 
             participant.pending_since = None
         participant.save(update_fields=["last_read_id", "unread", "pending_since"])
     return unread
+
+
+def conversations_scrub_for_user(*, user_id: int, **_signal) -> list:
+    """A student deletes their account (``accounts.signals.account_anonymising``): what they
+    wrote goes (the rows stay, so the thread keeps its shape), and so does their place in every
+    thread. Messages written for an organization stay with it, as its team notes do. No files."""
+    Message.objects.filter(author_id=user_id, side=Side.STUDENT).update(body="")
+    Participant.objects.filter(user_id=user_id).delete()
+    return []

@@ -17,6 +17,13 @@ from .permissions import Access
 from .selectors import ThreadPage, thread_page
 
 
+def person_name(user, default: str = "Former user") -> str:
+    """How a message's author or a party is named; a deleted account is never shown by address."""
+    if user is None or user.anonymised_at is not None:
+        return default
+    return user.get_full_name()
+
+
 def viewer_zone(request) -> str:
     """Times are shown in the browser's zone (the ``tz`` cookie site.js sets), else UTC: no query."""
     return valid_zone(unquote(request.COOKIES.get("tz", ""))) or "UTC"
@@ -33,7 +40,7 @@ def thread_urls(application: Application) -> dict[str, str]:
 
 def other_party(application: Application, access: Access) -> str:
     organization = application.listing.organization.name
-    student = application.student.get_full_name() if application.student else "a former user"
+    student = person_name(application.student, "a former user")
     if access.side == Side.STUDENT:
         return organization
     if access.side == Side.ORGANIZATION:

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from conversations.choices import Side
 from conversations.markdown import message_html
 from conversations.services import MAX_LENGTH
+from conversations.thread import person_name
 
 
 class ConversationMessageOutput(serializers.Serializer):
@@ -16,7 +17,7 @@ class ConversationMessageOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
     def get_author(self, obj) -> str:
-        return obj.author.get_full_name() if obj.author else "Former user"
+        return person_name(obj.author)
 
     def get_mine(self, obj) -> bool:
         return obj.author_id == self.context["request"].user.pk

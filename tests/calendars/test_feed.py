@@ -184,3 +184,12 @@ def test_deadlines_long_past_leave_the_feed(client, calendar):
         summaries = set(_events(client.get(url).content))
     assert not any("Survey sprint" in s for s in summaries)  # 6 March: more than 30 days ago
     assert any("Press kit" in s for s in summaries)
+
+
+def test_deleting_the_account_deletes_its_feed(client, calendar):
+    from accounts.services import user_delete
+
+    url = _feed_url(client, calendar["student"])
+    user_delete(user=calendar["student"])
+    assert not CalendarFeed.objects.exists()
+    assert client.get(url).status_code == 404

@@ -202,3 +202,18 @@ def test_conversation_endpoints_are_in_the_openapi_schema(client):
     assert "post" in paths["/api/v1/applications/{id}/messages/read/"]
     assert "get" in paths["/api/v1/messages/unread/"]
     assert "ConversationMessageOutput" in schema["components"]["schemas"]
+
+
+def test_a_student_who_deletes_their_account_leaves_no_words_and_the_thread_closes(client, world):
+    from accounts.services import user_delete
+
+    _post(world, world.student, "My phone number is 555-0100")
+    _post(world, world.employer, "Thanks, we will call.")
+    user_delete(user=world.student)
+    assert Message.objects.get(side="student").body == ""
+    assert not Participant.objects.filter(user=world.student).exists()
+    client.force_login(world.employer)
+    html = client.get(reverse("conversations:thread", args=[world.application.pk])).content.decode()
+    assert "555-0100" not in html and "Removed when its author deleted their account." in html
+    assert "Thanks, we will call." in html and "anonymised.invalid" not in html
+    assert "The student has deleted their account" in html and 'id="message-form"' not in html
