@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from accounts.permissions import is_active_user
 from applications.models import Application, ApplicationStatus, Placement
 from applications.permissions import can_review_application, can_view_own_application
 from reports.permissions import can_view_student
@@ -36,10 +37,6 @@ class Access:
 NONE = Access()
 
 
-def _active(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.is_active and user.anonymised_at is None
-
-
 def _has_placement(application: Application) -> bool:
     try:
         return application.placement is not None
@@ -63,7 +60,7 @@ def conversation_access(user, application: Application) -> Access:
     ``application`` should come with ``listing``, ``student__student_profile`` and ``placement``
     selected (see ``selectors.application_for_conversation``) so this asks no query.
     """
-    if not _active(user):
+    if not is_active_user(user):
         return NONE
     if user.is_student and can_view_own_application(user, application):
         side = Side.STUDENT

@@ -13,7 +13,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.selectors import organization_members_active
 from applications.models import Application
 
 from .choices import Side
@@ -32,11 +32,8 @@ def _recipients(application: Application, side: str) -> list[int]:
     """The other party's user ids: the student, or every active member of the organization."""
     if side == Side.ORGANIZATION:
         return [application.student_id] if application.student_id else []
-    return list(
-        User.objects.filter(
-            membership__organization_id=application.listing.organization_id, is_active=True, anonymised_at__isnull=True
-        ).values_list("pk", flat=True)
-    )
+    members = organization_members_active(organization_ids=[application.listing.organization_id])
+    return list(members.values_list("pk", flat=True))
 
 
 def message_post(*, application: Application, user, body: str) -> Message:

@@ -163,3 +163,17 @@ def test_inbox_lists_only_the_viewers_threads(client, thread):
     _login(client, thread.student)
     page = client.get(reverse("conversations:inbox")).content.decode()
     assert "Northwind Labs: Backend intern" in page and "Northwind Labs: Invoice export" in page
+
+
+def test_a_switched_off_member_loses_the_thread_and_is_not_told(thread):
+    from conversations.models import Participant
+    from conversations.permissions import conversation_access
+    from conversations.services import message_post
+
+    type(thread.colleague).objects.filter(pk=thread.colleague.pk).update(is_active=False)
+    thread.colleague.refresh_from_db()
+    assert conversation_access(thread.colleague, thread.application).read is False
+    unread_before = Participant.objects.get(user=thread.colleague, application=thread.application).unread
+    message_post(application=thread.application, user=thread.student, body="Anyone there?")
+    assert Participant.objects.get(user=thread.colleague, application=thread.application).unread == unread_before
+    assert Participant.objects.get(user=thread.employer, application=thread.application).unread == 2
