@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.permissions import organization_id_for
 from applications.models import Placement
-from listings.models import SavedListing
+from listings.models import Listing
 from listings.timezones import zone
 
 # Deadlines stay in the feed a month after they pass, so the calendar keeps its recent history.
@@ -56,9 +57,9 @@ def _placements_of(user):
     qs = Placement.objects.select_related("listing__organization", "student")
     if user.is_student:
         return qs.filter(student=user)
-    membership = getattr(user, "membership", None) if user.is_employer else None
-    if membership is not None:
-        return qs.filter(organization_id=membership.organization_id)
+    organization_id = organization_id_for(user)
+    if organization_id is not None:
+        return qs.filter(organization_id=organization_id)
     return qs.none()
 
 
@@ -97,17 +98,12 @@ def saved_listing_deadlines(user, *, now: datetime) -> Iterable[CalendarEvent]:
     """The application deadline of each saved listing still published, at the moment it falls,
     in the listing's zone (the employer sets it there)."""
     saved = (
-        SavedListing.objects.filter(
-            user=user,
-            listing__status="published",
-            listing__hidden_for_review=False,
-            listing__application_deadline__gte=now - PAST_DEADLINES,
-        )
-        .select_related("listing__organization")
-        .order_by("listing__application_deadline", "pk")
+        Listing.objects.visible()
+        .filter(saves__user=user, application_deadline__gte=now - PAST_DEADLINES)
+        .select_related("organization")
+        .order_by("application_deadline", "pk")
     )
-    for row in saved:
-        listing = row.listing
+    for listing in saved:
         yield CalendarEvent(
             key=f"listing-deadline-{listing.pk}",
             summary=f"Application deadline: {listing.title} ({listing.organization.name})",

@@ -9,6 +9,7 @@ from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from accounts.models import Membership
+from accounts.permissions import organization_id_for
 from applications.models import Application
 
 from .choices import Side
@@ -106,10 +107,10 @@ def inbox(*, user) -> QuerySet[Application]:
     if user.is_student:
         qs = Application.objects.filter(student=user)
     else:
-        membership = getattr(user, "membership", None) if user.is_employer else None
-        if membership is None:
+        organization_id = organization_id_for(user)
+        if organization_id is None:
             return Application.objects.none()
-        qs = Application.objects.filter(listing__organization_id=membership.organization_id)
+        qs = Application.objects.filter(listing__organization_id=organization_id)
     unread = Participant.objects.filter(application=OuterRef("pk"), user=user).values("unread")[:1]
     return (
         qs.annotate(last_message_at=Max("messages__created_at"), unread=Coalesce(Subquery(unread), 0))
