@@ -53,12 +53,7 @@ def conversation_digests_send(*, now: datetime | None = None, batch_size: int = 
                 pending_since__lte=now - DIGEST_DELAY,
                 unread__gt=0,
             )
-            .select_related(
-                "user__membership",
-                "application__listing__organization",
-                "application__student__student_profile",
-                "application__placement",
-            )
+            .select_related("user__membership", "application__listing__organization", "application__student")
             .order_by("pk")
             .select_for_update(skip_locked=True, no_key=True, of=("self",))[:batch_size]
         )

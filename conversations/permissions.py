@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from accounts.permissions import is_active_user
 from applications.models import Application, ApplicationStatus, Placement
 from applications.permissions import can_review_application, can_view_own_application
-from reports.permissions import can_view_student
+from placements.permissions import Side as PlacementSide
+from placements.permissions import side_of
 
 from .choices import Side
 
@@ -55,9 +56,10 @@ def _closed_reason(application: Application, side: str) -> str:
 def conversation_access(user, application: Application) -> Access:
     """The student of the application and the members of the listing's organization read and
     write (while the application is in play or placed); career-services staff of the student's
-    institution read once there is a placement; nobody else sees the thread (pages answer 404).
+    institution read once there is a placement, as they read its workspace
+    (``placements.permissions.side_of``); nobody else sees the thread (pages answer 404).
 
-    ``application`` should come with ``listing``, ``student__student_profile`` and ``placement``
+    ``application`` should come with ``listing``, ``student`` and ``placement__student__student_profile``
     selected (see ``selectors.application_for_conversation``) so this asks no query.
     """
     if not is_active_user(user):
@@ -66,9 +68,9 @@ def conversation_access(user, application: Application) -> Access:
         side = Side.STUDENT
     elif user.is_employer and can_review_application(user, application):
         side = Side.ORGANIZATION
-    elif user.is_career_services and application.student is not None and _has_placement(application):
-        profile = getattr(application.student, "student_profile", None)
-        if profile is not None and can_view_student(user, profile):
+    elif user.is_career_services and _has_placement(application):
+        # The conversation continues in the placement workspace: whoever reads that reads this.
+        if side_of(user, application.placement) == PlacementSide.CAREERS:
             return Access(read=True, reason="Career services can read this conversation, not write in it.")
         return NONE
     else:

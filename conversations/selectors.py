@@ -20,10 +20,10 @@ THREAD_PAGE_SIZE = 20
 
 def application_for_conversation(*, pk: int) -> Application | None:
     """The application with what :func:`permissions.conversation_access` and the thread header
-    read (listing, organization, student and profile, placement), in one query."""
+    read (listing, organization, student, placement with the student's profile), in one query."""
     return (
         Application.objects.select_related(
-            "listing__organization", "student__student_profile", "placement", "placement__supervisor"
+            "listing__organization", "student", "placement__student__student_profile", "placement__supervisor"
         )
         .filter(pk=pk)
         .first()

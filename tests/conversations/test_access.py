@@ -177,3 +177,19 @@ def test_a_switched_off_member_loses_the_thread_and_is_not_told(thread):
     message_post(application=thread.application, user=thread.student, body="Anyone there?")
     assert Participant.objects.get(user=thread.colleague, application=thread.application).unread == unread_before
     assert Participant.objects.get(user=thread.employer, application=thread.application).unread == 2
+
+
+@pytest.mark.parametrize("role", ["student", "employer", "colleague", "careers"])
+def test_the_placement_workspace_shows_the_same_thread(client, thread, role):
+    """The thread started at submission continues in the workspace; career services read it
+    there as they read the workspace, without a form."""
+    _login(client, getattr(thread, role))
+    page = client.get(reverse("placements:workspace", args=[thread.placed.placement.pk])).content.decode()
+    assert 'id="conversation"' in page and "Hello from the student" in page and "Hello from Northwind" in page
+    assert ('id="message-form"' in page) is (role != "careers")
+
+
+@pytest.mark.parametrize("role", ["other_student", "outsider", "other_careers"])
+def test_strangers_see_neither_workspace_nor_thread(client, thread, role):
+    _login(client, getattr(thread, role))
+    assert client.get(reverse("placements:workspace", args=[thread.placed.placement.pk])).status_code == 404

@@ -217,3 +217,25 @@ def test_a_student_who_deletes_their_account_leaves_no_words_and_the_thread_clos
     assert "555-0100" not in html and "Removed when its author deleted their account." in html
     assert "Thanks, we will call." in html and "anonymised.invalid" not in html
     assert "The student has deleted their account" in html and 'id="message-form"' not in html
+
+
+@pytest.mark.parametrize("role", ["student", "employer"])
+def test_workspace_queries_do_not_grow_with_the_number_of_messages(client, world, django_assert_num_queries, role):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("placements:workspace", args=[world.placed.placement.pk])
+    user = getattr(world, role)
+    client.force_login(user)
+    counts = []
+    for size in (3, 60):
+        while Message.objects.filter(application=world.placed).count() < size:
+            services.message_post(application=world.placed, user=world.student, body="From the intern")
+            services.message_post(application=world.placed, user=world.employer, body="From the team")
+        client.get(url)  # marks read: the next load is steady state
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        written = Message.objects.filter(application=world.placed).count()
+        assert html.count('class="conversation-message') == min(written, 20)
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

@@ -1,6 +1,7 @@
 """Browser journey in the placement workspace: the demo student proposes a goal beside the listing's
 deliverable, the supervisor confirms the goals, the student sends a check-in, the supervisor answers,
-accepts the deliverable and marks the fee paid, and the student confirms receiving it."""
+they exchange messages in the workspace's conversation, the supervisor accepts the deliverable and
+marks the fee paid, and the student confirms receiving it."""
 
 import re
 
@@ -63,6 +64,10 @@ def test_goals_check_in_feedback_deliverable_and_fee_in_the_workspace(page, demo
     checkin.get_by_role("button", name="Send check-in").click()
     expect(page.get_by_test_id("checkin")).to_contain_text("14 issues logged")
     expect(page.get_by_test_id("hours-logged")).to_have_text("6 of 20 estimated hours")
+    conversation = page.get_by_role("region", name="Conversation with Northwind Labs")
+    conversation.get_by_label("Your message").fill("The 14 issues are in the tracker, ordered by severity.")
+    conversation.get_by_role("button", name="Send message").click()
+    expect(conversation.get_by_role("listitem").filter(has_text="ordered by severity")).to_contain_text("You")
     log_out(page)
 
     log_in(page, "employer@demo.example")
@@ -70,6 +75,11 @@ def test_goals_check_in_feedback_deliverable_and_fee_in_the_workspace(page, demo
     page.get_by_label("Feedback").fill("Thorough work. Prioritise the checkout issues.")
     page.get_by_role("button", name="Send feedback").click()
     expect(page.get_by_test_id("feedback")).to_contain_text("Prioritise the checkout issues.")
+    conversation = page.get_by_role("region", name="Conversation with Amara Okafor")
+    expect(conversation.get_by_role("listitem").filter(has_text="ordered by severity")).to_contain_text("Amara Okafor")
+    conversation.get_by_label("Your message").fill("Thanks, I will go through them today.")
+    conversation.get_by_role("button", name="Send message").click()
+    expect(conversation.get_by_role("listitem").filter(has_text="go through them today")).to_contain_text("You")
     page.get_by_role("button", name="Accept the deliverable").click()
     expect(page.get_by_test_id("fee-status")).to_have_text("Due")
     expect(page.get_by_test_id("earned-rate")).to_contain_text("75.00 EUR an hour (450.00 EUR ÷ 6 h logged)")
@@ -80,6 +90,9 @@ def test_goals_check_in_feedback_deliverable_and_fee_in_the_workspace(page, demo
 
     log_in(page, "student@demo.example")
     page.goto(f"/placements/{application.placement.pk}/")
+    expect(page.get_by_role("region", name="Conversation with Northwind Labs")).to_contain_text(
+        "Thanks, I will go through them today."
+    )
     page.get_by_role("button", name="I received the fee").click()
     expect(page.get_by_test_id("fee-status")).to_have_text("Received")
 
