@@ -16,10 +16,11 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.permissions import organization_id_for
-from applications.models import Placement
+from applications.models import CheckIn, Goal, Placement
 from listings.models import Listing
 from listings.timezones import zone
+from placements.permissions import visible_placements_filter
+from placements.schedule import due_moment
 
 # Deadlines stay in the feed a month after they pass, so the calendar keeps its recent history.
 PAST_DEADLINES = timedelta(days=30)
@@ -54,19 +55,28 @@ def _working_day(day: date, start: time, end: time, tz: ZoneInfo) -> tuple[datet
 
 
 def _placements_of(user):
-    qs = Placement.objects.select_related("listing__organization", "student")
-    if user.is_student:
-        return qs.filter(student=user)
-    organization_id = organization_id_for(user)
-    if organization_id is not None:
-        return qs.filter(organization_id=organization_id)
-    return qs.none()
+    """The placements the user works in, as the student or a member of the organization (the
+    workspace's rule). Career services read workspaces but get no calendar of them."""
+    condition = visible_placements_filter(user) if (user.is_student or user.is_employer) else None
+    if condition is None:
+        return Placement.objects.none()
+    return Placement.objects.filter(condition)
+
+
+def _who(placement: Placement) -> str:
+    return placement.student.get_full_name() if placement.student else "Former user"
+
+
+def _workspace(placement_id: int, anchor: str = "") -> str:
+    return reverse("placements:workspace", args=[placement_id]) + anchor
 
 
 def placement_dates(user, *, now: datetime) -> Iterable[CalendarEvent]:
     """First and last day of each placement, over the listing's working hours in the listing's
     zone: the student (and their supervisor) see when the first day starts in their own time."""
-    for placement in _placements_of(user).order_by("start_date", "pk"):
+    for placement in (
+        _placements_of(user).select_related("listing__organization", "student").order_by("start_date", "pk")
+    ):
         listing = placement.listing
         tz = zone(listing.time_zone)
         organization = listing.organization.name
@@ -76,13 +86,10 @@ def placement_dates(user, *, now: datetime) -> Iterable[CalendarEvent]:
                 f"Last day at {organization}: {listing.title}",
             )
         else:
-            who = placement.student.get_full_name() if placement.student else "Former user"
+            who = _who(placement)
             first, last = f"{who} starts: {listing.title}", f"{who}'s last day: {listing.title}"
         hours = f"Working hours {listing.work_start:%H:%M}–{listing.work_end:%H:%M} ({listing.time_zone})."
-        url = reverse(
-            "applications:detail" if user.is_student else "applications:employer_detail",
-            args=[placement.application_id],
-        )
+        url = _workspace(placement.pk)
         begin, finish = _working_day(placement.start_date, listing.work_start, listing.work_end, tz)
         yield CalendarEvent(
             key=f"placement-start-{placement.pk}", summary=first, start=begin, end=finish, description=hours, url=url
@@ -113,8 +120,59 @@ def saved_listing_deadlines(user, *, now: datetime) -> Iterable[CalendarEvent]:
         )
 
 
+def checkin_due_dates(user, *, now: datetime) -> Iterable[CalendarEvent]:
+    """Each check-in of the user's placements, at the end of its due day in the student's zone
+    (``placements.schedule.due_moment``, shown as 23:59 there), from a month back."""
+    checkins = (
+        CheckIn.objects.filter(placement__in=_placements_of(user), due_on__gte=(now - PAST_DEADLINES).date())
+        .select_related("placement__listing", "placement__student__student_profile")
+        .order_by("due_on", "pk")
+    )
+    for checkin in checkins:
+        placement = checkin.placement
+        profile = getattr(placement.student, "student_profile", None) if placement.student else None
+        student_zone = profile.time_zone if profile is not None else "UTC"
+        due = (due_moment(checkin.due_on, student_zone) - timedelta(minutes=1)).astimezone(zone(student_zone))
+        state = "written" if checkin.submitted_at else "due"
+        title = placement.listing.title
+        summary = f"Check-in {state}: {title}" if user.is_student else f"Check-in {state} ({_who(placement)}): {title}"
+        yield CalendarEvent(
+            key=f"checkin-{checkin.pk}",
+            summary=summary,
+            start=due,
+            description=f"Due by the end of {checkin.due_on:%A} {checkin.due_on.day} {checkin.due_on:%B} "
+            f"in the intern's time zone ({student_zone}).",
+            url=_workspace(placement.pk, "#checkins"),
+        )
+
+
+def goal_due_dates(user, *, now: datetime) -> Iterable[CalendarEvent]:
+    """Each goal not yet done that has a due date: an all-day event on that date."""
+    goals = (
+        Goal.objects.filter(
+            placement__in=_placements_of(user),
+            due_on__isnull=False,
+            done_at__isnull=True,
+            due_on__gte=(now - PAST_DEADLINES).date(),
+        )
+        .select_related("placement__listing", "placement__student")
+        .order_by("due_on", "pk")
+    )
+    for goal in goals:
+        placement = goal.placement
+        owner = "" if user.is_student else f" ({_who(placement)})"
+        yield CalendarEvent(
+            key=f"goal-{goal.pk}",
+            summary=f"Goal due{owner}: {goal.text}",
+            start=goal.due_on,
+            end=goal.due_on + timedelta(days=1),
+            description=f"A goal of the placement “{placement.listing.title}”.",
+            url=_workspace(placement.pk, "#goals"),
+        )
+
+
 EventSource = Callable[..., Iterable[CalendarEvent]]
-SOURCES: list[EventSource] = [placement_dates, saved_listing_deadlines]
+SOURCES: list[EventSource] = [placement_dates, checkin_due_dates, goal_due_dates, saved_listing_deadlines]
 
 
 def events_for(user, *, now: datetime | None = None) -> list[CalendarEvent]:

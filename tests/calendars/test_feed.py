@@ -14,6 +14,7 @@ from applications import services as application_services
 from calendars.ics import uid_domain
 from calendars.models import CalendarFeed
 from listings.services import saved_listing_toggle
+from placements import services as placement_services
 from tests.applications.conftest import private_dir  # noqa: F401 (autouse: résumés in a temporary folder)
 from tests.applications.factories import pdf_upload
 from tests.listings.factories import PublishedListingFactory, StudentFactory, member_of
@@ -27,11 +28,12 @@ BERLIN, NEW_YORK = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")
 
 @pytest.fixture
 def calendar(db):
-    """A student placed at a Berlin organization from Friday 27 March to Friday 10 April (across
-    Berlin's change to summer time), who saved two New York listings whose deadlines fall on
-    either side of New York's change."""
+    """A London student placed at a Berlin organization from Friday 27 March to Friday 10 April,
+    across both cities' change to summer time (29 March), with check-ins due on Saturdays (28
+    March and 4 April) and a goal due on 8 April, who saved two New York listings whose
+    deadlines fall on either side of New York's change."""
     with time_machine.travel(NOW, tick=False):
-        student = StudentFactory(name="Amara Okafor", profile={"country": "NG", "time_zone": "Africa/Lagos"})
+        student = StudentFactory(name="Amara Okafor", profile={"country": "GB", "time_zone": "Europe/London"})
         listing = PublishedListingFactory(
             title="Backend intern", time_zone="Europe/Berlin", duration_days=14, requires_resume=False
         )
@@ -43,6 +45,11 @@ def calendar(db):
             application=application, to_status="offered", user=employer, offer_start_date=date(2026, 3, 27)
         )
         application_services.application_transition(application=application, to_status="accepted", user=student)
+        placement = application.placement
+        placement_services.schedule_set(placement=placement, user=employer, cadence="weekly", weekday=5)
+        placement_services.goal_propose(
+            placement=placement, user=student, text="Ship the export", due_on=date(2026, 4, 8)
+        )
         before = PublishedListingFactory(
             title="Survey sprint",
             time_zone="America/New_York",
@@ -90,6 +97,8 @@ def test_feed_parses_with_each_event_in_its_own_zone_across_daylight_saving(clie
         [
             f"First day at {org}: Backend intern",
             f"Last day at {org}: Backend intern",
+            "Check-in due: Backend intern",
+            "Goal due: Ship the export",
             f"Application deadline: Survey sprint ({calendar['before'].organization.name})",
             f"Application deadline: Press kit ({calendar['after'].organization.name})",
         ]
@@ -108,14 +117,26 @@ def test_feed_parses_with_each_event_in_its_own_zone_across_daylight_saving(clie
     assert survey.start.astimezone(UTC) == datetime(2026, 3, 6, 22, 0, tzinfo=UTC)
     assert press.start.astimezone(UTC) == datetime(2026, 3, 13, 21, 0, tzinfo=UTC)
     assert (survey.start.hour, press.start.hour) == (17, 17)
-    # Each zone used comes with its VTIMEZONE, with both its standard and summer rules.
+    # Check-ins fall due at the end of the day in the intern's zone: 23:59 in London, which is
+    # 23:59 UTC on 28 March and 22:59 UTC on 4 April (summer time).
     cal = icalendar.Calendar.from_ical(response.content)
+    checkins = sorted(
+        (e for e in cal.walk("VEVENT") if str(e["summary"]).startswith("Check-in")), key=lambda e: e.start
+    )
+    assert [e["dtstart"].params["TZID"] for e in checkins] == ["Europe/London", "Europe/London"]
+    assert [e.start.astimezone(UTC) for e in checkins] == [
+        datetime(2026, 3, 28, 23, 59, tzinfo=UTC),
+        datetime(2026, 4, 4, 22, 59, tzinfo=UTC),
+    ]
+    goal = next(e for e in cal.walk("VEVENT") if str(e["summary"]).startswith("Goal"))
+    assert goal.start == date(2026, 4, 8) and goal.end == date(2026, 4, 9)  # all day, no zone
+    # Each zone used comes with its VTIMEZONE, with both its standard and summer rules.
     zones = {str(tz["tzid"]): tz for tz in cal.walk("VTIMEZONE")}
-    assert set(zones) == {"Europe/Berlin", "America/New_York"}
+    assert set(zones) == {"Europe/Berlin", "Europe/London", "America/New_York"}
     for tz in zones.values():
         assert tz.walk("STANDARD") and tz.walk("DAYLIGHT")
     uids = [str(e["uid"]) for e in cal.walk("VEVENT")]
-    assert len(set(uids)) == 4 and all(uid.endswith(f"@{uid_domain()}") for uid in uids)
+    assert len(set(uids)) == 7 and all(uid.endswith(f"@{uid_domain()}") for uid in uids)
 
 
 def test_a_revoked_or_replaced_address_gives_404(client, calendar):
@@ -151,7 +172,12 @@ def test_the_supervisors_feed_has_the_placement_with_the_students_name(client, c
     url = _feed_url(client, calendar["employer"])
     with time_machine.travel(NOW, tick=False):
         events = _events(client.get(url).content)
-    assert set(events) == {"Amara Okafor starts: Backend intern", "Amara Okafor's last day: Backend intern"}
+    assert set(events) == {
+        "Amara Okafor starts: Backend intern",
+        "Amara Okafor's last day: Backend intern",
+        "Check-in due (Amara Okafor): Backend intern",
+        "Goal due (Amara Okafor): Ship the export",
+    }
 
 
 def test_another_student_sees_none_of_these_events(client, calendar):
