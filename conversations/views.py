@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import retarget
 
 from applications.models import Application
+from marketplace.forms import PageForm
 
 from . import selectors, services
-from .forms import MessageForm
+from .forms import MessageForm, ThreadCursorForm
 from .permissions import Access, conversation_access
 from .thread import thread_context, thread_urls, viewer_zone
 
@@ -28,20 +29,19 @@ def _thread_or_404(request, pk: int) -> tuple[Application, Access]:
     return application, access
 
 
-def _message_id(request, name: str) -> int | None:
-    """A message number from the query string; None when absent. Refuses anything else."""
-    raw = request.GET.get(name)
-    if raw in (None, ""):
-        return None
-    if not raw.isdigit():
-        raise ValidationError(f"“{name}” must be a message number.")
-    return int(raw)
+def _cursor(request) -> tuple[ThreadCursorForm, HttpResponse | None]:
+    """The thread query (``after``/``before``); a 400 naming the problem when it is not a number."""
+    form = ThreadCursorForm.read(request.GET)
+    if form.errors:
+        problems = " ".join(f"“{name}”: {' '.join(errors)}" for name, errors in form.errors.items())
+        return form, HttpResponseBadRequest(f"Not a message number. {problems}")
+    return form, None
 
 
 @login_required
 def inbox(request):
     """The viewer's conversations, most recent first, with their unread counts."""
-    page = Paginator(selectors.inbox(user=request.user), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.inbox(user=request.user), 25).get_page(PageForm.number(request.GET))
     return render(request, "conversations/inbox.html", {"page": page})
 
 
@@ -50,10 +50,10 @@ def inbox(request):
 def thread(request, pk: int):
     """The thread on its own page (career services read it here; parties too, without JavaScript)."""
     application, access = _thread_or_404(request, pk)
-    try:
-        before = _message_id(request, "before")
-    except ValidationError as exc:
-        return HttpResponseBadRequest(exc.messages[0])
+    cursor, refused = _cursor(request)
+    if refused:
+        return refused
+    before = cursor.cleaned_data["before"]
     page = selectors.thread_page(application_id=application.pk, before=before)
     if before is None and page.last_id and access.side is not None:
         services.conversation_mark_read(application=application, user=request.user, up_to=page.last_id)
@@ -67,10 +67,10 @@ def poll(request, pk: int):
     """Messages newer than ``after`` (the newest the page shows), with the next poller; 204 when
     there is nothing new. Marks what the page now shows as read."""
     application, access = _thread_or_404(request, pk)
-    try:
-        after = _message_id(request, "after")
-    except ValidationError as exc:
-        return HttpResponseBadRequest(exc.messages[0])
+    cursor, refused = _cursor(request)
+    if refused:
+        return refused
+    after = cursor.cleaned_data["after"]
     new = selectors.messages_after(application_id=application.pk, after=after or 0)
     shown = new[-1].pk if new else (after or 0)
     if access.side is not None and shown:
@@ -83,15 +83,13 @@ def poll(request, pk: int):
 @login_required
 @require_GET
 def earlier(request, pk: int):
-    """The page of messages before ``before``, for the "Show earlier messages" link."""
+    """The page of messages before ``before`` (the newest page without it), for the "Show earlier
+    messages" link."""
     application, access = _thread_or_404(request, pk)
-    try:
-        before = _message_id(request, "before")
-    except ValidationError as exc:
-        return HttpResponseBadRequest(exc.messages[0])
-    if before is None:
-        return HttpResponseBadRequest("“before” must be a message number.")
-    page = selectors.thread_page(application_id=application.pk, before=before)
+    cursor, refused = _cursor(request)
+    if refused:
+        return refused
+    page = selectors.thread_page(application_id=application.pk, before=cursor.cleaned_data["before"])
     return render(
         request,
         "conversations/_earlier.html",

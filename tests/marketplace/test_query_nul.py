@@ -26,6 +26,7 @@ from accounts import services as account_services
 from accounts.models import Organization, StudentProfile
 from accounts.uploads import logo_check
 from applications.models import Placement
+from calendars.services import calendar_feed_issue
 from listings import alerts, expiry
 from listings import services as listing_services
 from notifications import services as notification_services
@@ -183,6 +184,7 @@ def world() -> World:
         "export": export,
         "invitation": pending_invitation(organization=organization, email="new.recruiter@example.org"),
         "notification": Notification.objects.filter(recipient=owner).first(),
+        "feed_token": calendar_feed_issue(user=student),
     }
     return w
 
@@ -250,6 +252,15 @@ PAGES: dict[str, Page] = {
     "v1:placement-detail": Page("student", lambda w: {"pk": w.placement.pk}),
     "v1:placement-goals": Page("student", lambda w: {"pk": w.placement.pk}),
     "v1:placement-checkins": Page("student", lambda w: {"pk": w.placement.pk}),
+    "conversations:inbox": Page("student"),
+    "conversations:thread": Page("student", lambda w: {"pk": w.application.pk}),
+    "conversations:poll": Page("student", lambda w: {"pk": w.application.pk}),
+    "conversations:earlier": Page("student", lambda w: {"pk": w.application.pk}),
+    "v1:conversation-messages": Page("student", lambda w: {"pk": w.application.pk}),
+    "v1:conversation-unread": Page("student"),
+    "calendars:settings": Page("student"),
+    "calendars:feed": Page("anonymous", lambda w: {"token": w.feed_token}),
+    "calendars:event": Page("student", lambda w: {"key": f"placement-start-{w.placement.pk}"}),
     # employers
     "accounts:organization": Page("owner"),
     "accounts:organization_create": Page("owner"),
