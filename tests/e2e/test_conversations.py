@@ -1,12 +1,14 @@
-"""Browser journey: the demo student and the demo employer, each in their own browser, exchange
+"""Browser journeys: the demo student and the demo employer, each in their own browser, exchange
 messages on the student's application; each new message appears on the other's open page
-without a reload, and the student's unread badge clears once the thread is shown."""
+without a reload, and the student's unread badge clears once the thread is shown. The demo
+student then makes a private calendar address and subscribes to it."""
 
+import icalendar
 import pytest
 from playwright.sync_api import expect
 
 from applications.models import Application
-from tests.e2e.journeys import log_in
+from tests.e2e.journeys import AccessibilityAudit, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -17,7 +19,10 @@ TITLE = "Backend developer intern (Python/Django)"
 def employer_page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, timezone_id="Europe/Berlin", locale="en-US")
     context.set_default_timeout(15_000)
-    yield context.new_page()
+    page = context.new_page()
+    audit = AccessibilityAudit(page).start()
+    yield page
+    audit.finish()
     context.close()
 
 
@@ -60,3 +65,22 @@ def test_student_and_employer_exchange_messages_without_reloading(page, employer
     # The thread the student has open is read; the other one (the placement's) still waits.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My applications").click()
     expect(page.locator("#unread-messages")).to_have_text("1")
+
+
+def test_student_makes_a_private_calendar_address_and_the_feed_has_her_placement(page, demo_data):
+    log_in(page, "student@demo.example")
+    page.get_by_role("button", name="Amara").click()
+    page.get_by_role("link", name="Calendar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your calendar")
+    expect(page.get_by_test_id("calendar-events")).to_contain_text("First day at Northwind Labs")
+    page.get_by_role("button", name="Create my calendar address").click()
+    address = page.get_by_label("Your calendar address (shown only now: copy it into your calendar application)")
+    feed_url = address.input_value()
+    assert "/calendar/feed/" in feed_url and feed_url.endswith(".ics")
+    response = page.request.get(feed_url)  # the feed view reads no session: the token is the key
+    assert response.status == 200
+    summaries = {str(e["summary"]) for e in icalendar.Calendar.from_ical(response.body()).walk("VEVENT")}
+    assert any(s.startswith("First day at Northwind Labs") for s in summaries)
+    page.get_by_role("button", name="Turn the feed off").click()
+    expect(page.get_by_text("Calendar feed turned off")).to_be_visible()
+    assert page.request.get(feed_url).status == 404
