@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Institution, Organization
@@ -105,7 +106,12 @@ def placement_report(request):
     )
 
 
+# Exports hold students' personal data: no shared or browser cache may keep a copy.
+EXPORT_CACHE = cache_control(private=True, no_store=True)
+
+
 @require_POST
+@EXPORT_CACHE
 @career_services_required
 def placement_export(request):
     """Small exports are streamed at once; larger ones are built by a background task."""
@@ -166,6 +172,7 @@ def export_status(request, pk: int):
 
 
 @require_GET
+@EXPORT_CACHE
 @career_services_required
 def export_download(request, pk: int):
     export = selectors.export_for_staff(institution_id=request.institution_id, export_pk=pk)
