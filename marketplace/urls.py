@@ -39,6 +39,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
+# 403 and 404 use Django's views with templates/403.html and 404.html (the site layout, the reason,
+# a way back); the 500 page renders without touching the database.
+handler500 = "marketplace.views.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -1,6 +1,11 @@
-from django.http import JsonResponse
+import logging
+
+from django.conf import settings
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 from . import health
@@ -31,3 +36,22 @@ def healthz(request):
         "redis": redis_state,
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+PLAIN_500 = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Server error</title></head>'
+    '<body><h1>Something went wrong on our side</h1><p>Please try again in a moment. <a href="/">Home</a></p>'
+    "</body></html>"
+)
+
+
+@requires_csrf_token
+def server_error(request):
+    """The 500 page. It is rendered without the request's context processors (they read the
+    database, which may be what just failed), and falls back to plain HTML if even that fails."""
+    try:
+        body = loader.render_to_string("500.html", {"SITE_NAME": settings.SITE_NAME})
+    except Exception:
+        logging.getLogger(__name__).exception("The 500 page could not be rendered")
+        body = PLAIN_500
+    return HttpResponseServerError(body)

@@ -354,13 +354,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# One console handler at the root writes every record once. Django's own "django" logger gets no
+# handler of its own (its default console handler printed each record a second time when DEBUG is
+# on), and a 4xx is one line without a traceback (marketplace.log_filters).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_error_one_line": {"()": "marketplace.log_filters.ClientErrorOneLine"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["client_error_one_line"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # seed_demo and seed_bench refuse to run where this is False (production).
