@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -6,6 +7,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from listings.email_views import listing_extend, saved_search_unsubscribe
 
 from . import views
+
+# The admin has no login form of its own: /admin/login/ sends visitors to allauth's login (with
+# next=), whose rate limits (settings.ACCOUNT_RATE_LIMITS) stop password guessing; a signed-in
+# user who is not staff gets a 403.
+admin.site.login = secure_admin_login(admin.site.login)
 
 api_v1 = [
     path("", include("accounts.api.urls")),
