@@ -1,0 +1,446 @@
+"""Every URL pattern of the site, visited by every role, answers as its row in this table says.
+
+The patterns are read from the URLconf itself (``get_resolver()``, walked recursively, the admin
+included), so a new page without a row here fails the test: a page cannot ship without someone
+deciding who may open it. Pages and API endpoints are requested with GET (the API's other methods
+are covered by its own tests).
+
+The roles are those the product has, each seen from the same objects: a student's application to
+an employer's listing, at the student's institution.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.authtoken.models import Token
+
+from accounts import services as account_services
+from accounts.models import Membership, Organization
+from accounts.uploads import logo_check, resume_check
+from listings import services as listing_services
+from listings.alerts import unsubscribe_token
+from listings.expiry import extend_token
+from notifications import services as notification_services
+from notifications.models import Notification, PeriodicTaskRun
+from reports import selectors as report_selectors
+from reports import services as report_services
+from tests.accounts.conftest import fresh_ip
+from tests.accounts.factories import (
+    InstitutionFactory,
+    SiteStaffFactory,
+    StudentFactory,
+    owner_of,
+    pdf_upload,
+    pending_invitation,
+    png_bytes,
+    recruiter_of,
+)
+from tests.applications.factories import SubmittedApplicationFactory
+from tests.listings.factories import PublishedListingFactory
+from tests.reports.factories import CareerStaffFactory, InstitutionStudentFactory
+
+ROLES = (
+    "anonymous",
+    "student",
+    "other_student",
+    "employer",
+    "other_employer",
+    "careers",
+    "other_careers",
+    "staff",
+)
+
+# What a row expects besides a status code: a redirect to the site's login page, to the admin's
+# login page (which sends on to the site's), or to another page of the site.
+LOGIN = "login"
+ADMIN_LOGIN = "admin login"
+REDIRECT = "redirect"
+
+
+def answer(response) -> int | str:
+    if response.status_code not in (301, 302):
+        return response.status_code
+    path = urlparse(response["Location"]).path
+    if path == reverse("account_login"):
+        return LOGIN
+    if path == reverse("admin:login"):
+        return ADMIN_LOGIN
+    return REDIRECT
+
+
+def answers(default, **by_role) -> dict[str, int | str]:
+    unknown = set(by_role) - set(ROLES)
+    assert not unknown, unknown
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+@dataclass
+class World:
+    """The objects the URLs point at, made through the services as users' actions would."""
+
+    users: dict = field(default_factory=dict)
+    objects: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        try:
+            return self.objects[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@pytest.fixture
+def world(db) -> World:
+    w = World()
+    institution, other_institution = InstitutionFactory(), InstitutionFactory()
+    employer = owner_of("Acme Remote", verification=Organization.Verification.VERIFIED)
+    organization = employer.membership.organization
+    other_employer = owner_of("Other Remote", verification=Organization.Verification.VERIFIED)
+    student = InstitutionStudentFactory(institution=institution, name="Ada Student")
+    other_student = InstitutionStudentFactory(institution=other_institution, name="Bo Student")
+    careers = CareerStaffFactory(institution=institution)
+    other_careers = CareerStaffFactory(institution=other_institution)
+    staff = SiteStaffFactory(email=f"staff.{uuid.uuid4().hex[:8]}@example.org", is_superuser=True)
+    w.users = {
+        "anonymous": None,
+        "student": student,
+        "other_student": other_student,
+        "employer": employer,
+        "other_employer": other_employer,
+        "careers": careers,
+        "other_careers": other_careers,
+        "staff": staff,
+    }
+    listing = PublishedListingFactory(
+        organization=organization, actor=employer, requires_resume=True, skills=["Python"]
+    )
+    application = SubmittedApplicationFactory(listing=listing, student=student)
+    recruiter = recruiter_of(organization)
+    linker = StudentFactory(name="Cy Applicant")
+    profile = student.student_profile
+    check_resume = pdf_upload()
+    resume_check(check_resume)
+    account_services.student_profile_update(
+        profile=profile, name=student.name, skills=["Python"], resume=check_resume, program=profile.program
+    )
+    logo = SimpleUploadedFile("logo.png", png_bytes(), content_type="image/png")
+    account_services.organization_update(organization=organization, logo=logo_check(logo))
+    # One row of every model the admin lists, so that its change pages have something to show.
+    listing_services.saved_listing_toggle(user=student, listing=listing)
+    listing_services.listing_report(listing=listing, reporter=other_student, reason="other", details="Checking")
+    notification_services.preferences_set(user=student, email_events=set())
+    report_services.employer_approval_decide(user=careers, organization=organization, decision="approved")
+    report_services.outcome_record(user=careers, profile=profile, category="employed_full_time")
+    report_services.export_audit_record(
+        user=careers, institution_id=institution.pk, format="csv", filters={}, row_count=1
+    )
+    PeriodicTaskRun.objects.create(task="notifications.tasks.outbox_sweep_task", last_state="SUCCESS")
+    Group.objects.create(name="Moderators")
+    Token.objects.create(user=student)
+    w.objects = {
+        "institution": institution,
+        "organization": organization,
+        "listing": listing,
+        "application": application,
+        "membership": Membership.objects.get(user=recruiter),
+        "invitation": pending_invitation(organization=organization, email="invitee@example.org"),
+        "link_request": account_services.institution_link_request(student=linker, institution=institution),
+        "notification": Notification.objects.filter(recipient=employer).order_by("pk").first(),
+        "saved_search": listing_services.saved_search_create(
+            user=student, name="Research", query_string="q=research", frequency="daily"
+        ),
+        "export": ready_export(careers),
+        "extend_token": extend_token(listing),
+        "unsubscribe_token": unsubscribe_token(student),
+    }
+    return w
+
+
+def ready_export(careers):
+    """A background export, built (as the worker would) and ready to download."""
+    export = report_services.report_export_start(user=careers, format="csv", filters=report_selectors.ReportFilters())
+    return report_services.report_export_run(export_id=export.pk)
+
+
+def patterns(resolver=None, prefix="", namespace=""):
+    """Every URL pattern of the URLconf: (its key in the table, its route, its pattern)."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from patterns(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            yield (f"{namespace}{entry.name}" if entry.name else route), route, entry
+
+
+@dataclass(frozen=True)
+class Row:
+    """Who gets what at one URL pattern, and the URL's arguments in the world."""
+
+    answers: dict[str, int | str]
+    kwargs: Callable[[World], dict] = lambda w: {}
+    path: Callable[[World], str] | None = None  # for the admin's unnamed patterns
+
+    def url(self, w: World, key: str) -> str:
+        return self.path(w) if self.path else reverse(key, kwargs=self.kwargs(w))
+
+
+def row(default, kwargs=None, **by_role) -> Row:
+    return Row(answers(default, **by_role), kwargs or (lambda w: {}))
+
+
+def like(template: Row, kwargs) -> Row:
+    return Row(template.answers, kwargs)
+
+
+PUBLIC = row(200)
+SIGNED_IN = row(200, anonymous=LOGIN)
+# A form's target: only POST acts, a GET is refused (after the login, where the view needs one).
+FORM_TARGET = row(405, anonymous=LOGIN)
+API_FORM_TARGET = row(405, anonymous=403)
+STUDENTS = row(403, anonymous=LOGIN, student=200, other_student=200)
+EMPLOYERS = row(403, anonymous=LOGIN, employer=200, other_employer=200)
+CAREERS = row(403, anonymous=LOGIN, careers=200, other_careers=200)
+SITE_STAFF = row(403, anonymous=LOGIN, staff=200)
+ADMIN_PAGE = row(ADMIN_LOGIN, staff=200)
+
+LISTING = lambda w: {"pk": w.listing.pk}  # noqa: E731
+APPLICATION = lambda w: {"pk": w.application.pk}  # noqa: E731
+PROFILE = lambda w: {"pk": w.users["student"].student_profile.pk}  # noqa: E731
+
+TABLE: dict[str, Row] = {
+    # Public pages and checks.
+    "home": PUBLIC,
+    "healthz": PUBLIC,
+    "accounts:skills_autocomplete": PUBLIC,
+    "listings:list": PUBLIC,
+    "listings:detail": like(PUBLIC, LISTING),
+    "accounts:organization_logo": like(PUBLIC, lambda w: {"slug": w.organization.slug}),
+    "api-schema": PUBLIC,
+    "api-docs": PUBLIC,
+    # Links from emails: the signed token is the credential, and a GET only shows what a POST would do.
+    "listing_extend": like(PUBLIC, lambda w: {"token": w.extend_token}),
+    "saved_search_unsubscribe": like(PUBLIC, lambda w: {"token": w.unsubscribe_token}),
+    "accounts:invitation": like(PUBLIC, lambda w: {"token": w.invitation.token}),
+    "accounts:invitation_signup": row(REDIRECT, lambda w: {"token": w.invitation.token}, anonymous=200),
+    # allauth's account pages.
+    "account_login": row(REDIRECT, anonymous=200),
+    "account_logout": row(200, anonymous=REDIRECT),
+    "account_inactive": PUBLIC,
+    "account_signup": row(REDIRECT, anonymous=200),
+    "account_reauthenticate": SIGNED_IN,
+    "account_email": SIGNED_IN,
+    "account_email_verification_sent": PUBLIC,
+    "account_change_password": SIGNED_IN,
+    "account_set_password": row(REDIRECT, anonymous=LOGIN),  # every account has a password: to "change"
+    "account_reset_password": PUBLIC,
+    "account_reset_password_done": PUBLIC,
+    "account_confirm_login_code": row(REDIRECT, anonymous=LOGIN),  # no login code was asked for
+    "account_confirm_email": like(PUBLIC, lambda w: {"key": "not-a-key"}),  # says the link is invalid
+    "account_reset_password_from_key": like(PUBLIC, lambda w: {"uidb36": "zz", "key": "not-a-key"}),
+    "account_reset_password_from_key_done": PUBLIC,
+    # Every signed-in user's own pages.
+    "accounts:next_step": row(REDIRECT, anonymous=LOGIN),
+    "accounts:account_delete": SIGNED_IN,
+    "notifications:list": SIGNED_IN,
+    "notifications:preferences": SIGNED_IN,
+    "notifications:open": like(FORM_TARGET, lambda w: {"pk": w.notification.pk}),
+    "notifications:mark_all_read": FORM_TARGET,
+    # Students.
+    "accounts:profile": STUDENTS,
+    "accounts:profile_edit": STUDENTS,
+    "accounts:institution_link_request": STUDENTS,
+    "listings:saved": STUDENTS,
+    "listings:save": like(FORM_TARGET, LISTING),
+    "listings:search-create": FORM_TARGET,
+    "listings:search-update": like(FORM_TARGET, lambda w: {"pk": w.saved_search.pk}),
+    "applications:list": STUDENTS,
+    # The student who applied is sent to the application; members of organizations cannot apply.
+    "applications:apply": row(
+        403, lambda w: {"listing_pk": w.listing.pk}, anonymous=LOGIN, student=REDIRECT, other_student=200
+    ),
+    "applications:detail": row(404, APPLICATION, anonymous=LOGIN, student=200),
+    "applications:withdraw": like(FORM_TARGET, APPLICATION),
+    "applications:accept": like(FORM_TARGET, APPLICATION),
+    "applications:decline": like(FORM_TARGET, APPLICATION),
+    "applications:resume": row(404, APPLICATION, anonymous=LOGIN, student=200, employer=200),
+    # A student's profile and résumé: the student, the organization applied to, the institution's
+    # career services; nobody else (site staff use the admin).
+    "accounts:student_profile": row(404, PROFILE, anonymous=LOGIN, student=200, employer=200, careers=200),
+    "accounts:resume": row(404, PROFILE, anonymous=LOGIN, student=200, employer=200, careers=200),
+    # Anyone signed in may report a listing, except its own organization.
+    "listings:report": row(200, LISTING, anonymous=LOGIN, employer=403),
+    # Employers: their organization, its listings and applicants.
+    "accounts:organization": EMPLOYERS,
+    "accounts:organization_edit": EMPLOYERS,
+    "accounts:organization_create": row(403, anonymous=LOGIN, employer=REDIRECT, other_employer=REDIRECT),
+    "accounts:organization_invite": FORM_TARGET,
+    "accounts:membership_remove": like(FORM_TARGET, lambda w: {"pk": w.membership.pk}),
+    "accounts:ownership_transfer": like(FORM_TARGET, lambda w: {"pk": w.membership.pk}),
+    "accounts:invitation_revoke": like(FORM_TARGET, lambda w: {"pk": w.invitation.pk}),
+    "listings:dashboard": EMPLOYERS,
+    "listings:create": EMPLOYERS,
+    "listings:manage": row(404, LISTING, anonymous=LOGIN, employer=200),
+    "listings:edit": row(404, LISTING, anonymous=LOGIN, employer=200),
+    "listings:submit": like(FORM_TARGET, LISTING),
+    "listings:close": like(FORM_TARGET, LISTING),
+    "listings:duplicate": like(FORM_TARGET, LISTING),
+    "listings:delete": like(FORM_TARGET, LISTING),
+    "applications:employer_applicants": EMPLOYERS,
+    "applications:pipeline": row(404, LISTING, anonymous=LOGIN, employer=200),
+    "applications:bulk_reject": like(FORM_TARGET, LISTING),
+    "applications:employer_detail": row(404, APPLICATION, anonymous=LOGIN, employer=200),
+    "applications:employer_move": like(FORM_TARGET, APPLICATION),
+    "applications:employer_offer": like(FORM_TARGET, APPLICATION),
+    "applications:employer_note": like(FORM_TARGET, APPLICATION),
+    # Career services: their institution only.
+    "accounts:my_institution": row(403, anonymous=LOGIN, careers=REDIRECT, other_careers=REDIRECT),
+    "accounts:institution": row(404, lambda w: {"slug": w.institution.slug}, anonymous=LOGIN, careers=200, staff=200),
+    "accounts:institution_invite": like(FORM_TARGET, lambda w: {"slug": w.institution.slug}),
+    "accounts:link_request_decide": like(FORM_TARGET, lambda w: {"pk": w.link_request.pk}),
+    "reports:dashboard": CAREERS,
+    "reports:placements": CAREERS,
+    "reports:students": CAREERS,
+    "reports:employers": CAREERS,
+    "reports:student_detail": row(403, PROFILE, anonymous=LOGIN, careers=200, other_careers=404),
+    "reports:export_status": row(403, lambda w: {"pk": w.export.pk}, anonymous=LOGIN, careers=200, other_careers=404),
+    "reports:export_download": row(403, lambda w: {"pk": w.export.pk}, anonymous=LOGIN, careers=200, other_careers=404),
+    # POST-only views that refuse other methods before asking for a login.
+    "reports:placement_export": row(405),
+    "reports:employer_decide": row(405, lambda w: {"pk": w.organization.pk}),
+    # Site staff.
+    "accounts:staff_organizations": SITE_STAFF,
+    "accounts:staff_institutions": SITE_STAFF,
+    "accounts:staff_organization_verify": like(FORM_TARGET, lambda w: {"slug": w.organization.slug}),
+    "listings:moderation": SITE_STAFF,
+    "listings:moderation-decide": like(FORM_TARGET, lambda w: {"pk": w.listing.pk, "decision": "approve"}),
+    "notifications:operations": ADMIN_PAGE,
+    # The API (session-authenticated here; 403 without a session).
+    "v1:listing-list": PUBLIC,
+    "v1:listing-detail": like(PUBLIC, LISTING),
+    "v1:application-list": row(403, student=200, other_student=200),
+    "v1:application-create": API_FORM_TARGET,
+    "v1:application-detail": row(403, APPLICATION, student=200, other_student=404),
+    "v1:application-withdraw": like(API_FORM_TARGET, APPLICATION),
+    "v1:application-accept": like(API_FORM_TARGET, APPLICATION),
+    "v1:application-decline": like(API_FORM_TARGET, APPLICATION),
+    "v1:employer-listing-applications": row(403, LISTING, employer=200, other_employer=404),
+    "v1:employer-application-status": like(API_FORM_TARGET, APPLICATION),
+    "v1:notification-list": row(200, anonymous=403),
+    "v1:notification-mark-read": API_FORM_TARGET,
+    # The admin: site staff only; everyone else is sent to its login (which sends on to the site's).
+    "admin:index": ADMIN_PAGE,
+    "admin:login": row(403, anonymous=LOGIN, staff=REDIRECT),
+    "admin:logout": row(REDIRECT, staff=405),  # logging out is a POST
+    "admin:password_change": ADMIN_PAGE,
+    "admin:password_change_done": ADMIN_PAGE,
+    "admin:jsi18n": ADMIN_PAGE,
+    "admin:autocomplete": row(ADMIN_LOGIN, staff=403),  # refused without its query parameters
+    "admin:app_list": like(ADMIN_PAGE, lambda w: {"app_label": "listings"}),
+    "admin:view_on_site": row(
+        ADMIN_LOGIN,
+        lambda w: {"content_type_id": ContentType.objects.get_for_model(w.listing).pk, "object_id": w.listing.pk},
+        staff=404,  # a listing has no get_absolute_url
+    ),
+    "admin:auth_user_password_change": like(ADMIN_PAGE, lambda w: {"id": w.users["student"].pk}),
+    "admin/(?P<url>.*)$": Row(answers(ADMIN_LOGIN, staff=404), path=lambda w: "/admin/no-such-page/"),
+}
+
+# Every model the admin lists, with the staff's answer where it is not 200 (the other roles are
+# sent to the admin's login). A newly registered model needs its line here.
+ADMIN_MODELS: dict[str, dict[str, int]] = {
+    "auth.group": {},
+    "sites.site": {},
+    "account.emailaddress": {},
+    "authtoken.tokenproxy": {},
+    "accounts.user": {},
+    "accounts.institution": {},
+    "accounts.organization": {},
+    "accounts.studentprofile": {},
+    "accounts.skill": {},
+    "accounts.careerservicesmembership": {},
+    "accounts.invitation": {},
+    "accounts.institutionlinkrequest": {},
+    "notifications.outboxemail": {},
+    "notifications.notification": {},
+    "notifications.notificationpreference": {},
+    "notifications.periodictaskrun": {},
+    "listings.listing": {},
+    "listings.listingreport": {},
+    "listings.savedsearch": {},
+    "listings.savedlisting": {},
+    "reports.employerapproval": {},
+    "reports.exportauditlog": {"add": 403},  # the audit log is written by exports only
+    "reports.reportexport": {},
+    "reports.outcomerecord": {},
+}
+
+
+def admin_object_pk(label: str):
+    model = next(m for m in admin.site._registry if m._meta.label_lower == label)
+    first = model._default_manager.order_by("pk").first()
+    assert first is not None, f"the world has no {label} for its admin pages"
+    return first.pk
+
+
+def admin_rows() -> dict[str, Row]:
+    rows = {}
+    for label, staff_answers in ADMIN_MODELS.items():
+        app_label, model_name = label.split(".")
+        one = lambda w, label=label: {"object_id": admin_object_pk(label)}  # noqa: E731
+        for view in ("changelist", "add", "history", "delete", "change"):
+            answer_for_staff = staff_answers.get(view, 200)
+            rows[f"admin:{app_label}_{model_name}_{view}"] = row(
+                ADMIN_LOGIN, one if view in ("history", "delete", "change") else None, staff=answer_for_staff
+            )
+        # The bare object URL redirects to its change page.
+        rows[f"admin/{app_label}/{model_name}/<path:object_id>/"] = Row(
+            answers(ADMIN_LOGIN, staff=REDIRECT),
+            path=lambda w, a=app_label, m=model_name, label=label: f"/admin/{a}/{m}/{admin_object_pk(label)}/",
+        )
+    return rows
+
+
+def full_table() -> dict[str, Row]:
+    return {**TABLE, **admin_rows()}
+
+
+def test_every_url_pattern_has_a_permission_row():
+    table = full_table()
+    missing = sorted(key for key, _, _ in patterns() if key not in table)
+    assert missing == [], "URL patterns without a row in TABLE (who may open them?): " + ", ".join(missing)
+    stale = sorted(set(table) - {key for key, _, _ in patterns()})
+    assert stale == [], "rows for URL patterns that no longer exist: " + ", ".join(stale)
+
+
+def test_every_model_in_the_admin_has_a_row():
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert registered == set(ADMIN_MODELS)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_role_as_its_row_says(world, role):
+    # A failing page is reported as a 500 among the other answers, not raised.
+    client = Client(REMOTE_ADDR=fresh_ip(), raise_request_exception=False)
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
+    table = full_table()
+    wrong = {}
+    for key, _, _ in patterns():
+        if key not in table:
+            continue  # reported by test_every_url_pattern_has_a_permission_row
+        url = table[key].url(world, key)
+        got = answer(client.get(url))
+        if got != table[key].answers[role]:
+            wrong[key] = f"GET {url}: expected {table[key].answers[role]}, got {got}"
+    assert wrong == {}, f"as {role}:\n" + "\n".join(wrong.values())
