@@ -371,6 +371,7 @@ ADMIN_MODELS: dict[str, dict[str, int]] = {
     "accounts.careerservicesmembership": {},
     "accounts.invitation": {},
     "accounts.institutionlinkrequest": {},
+    "accounts.employerapproval": {},
     "notifications.outboxemail": {},
     "notifications.notification": {},
     "notifications.notificationpreference": {},
@@ -379,7 +380,6 @@ ADMIN_MODELS: dict[str, dict[str, int]] = {
     "listings.listingreport": {},
     "listings.savedsearch": {},
     "listings.savedlisting": {},
-    "reports.employerapproval": {},
     "reports.exportauditlog": {"add": 403},  # the audit log is written by exports only
     "reports.reportexport": {},
     "reports.outcomerecord": {},
