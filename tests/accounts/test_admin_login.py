@@ -107,3 +107,18 @@ def test_too_many_requests_page_is_in_the_site_layout(staff):
     assert response.status_code == 429
     html = response.content.decode()
     assert 'aria-label="Main"' in html and "Too many attempts" in html and "Content-Security-Policy" in response
+
+
+def test_staff_reach_the_admin_while_the_cache_is_down(staff, settings):
+    """With Redis gone (nothing listens where the cache points), the login the admin sends to still
+    signs staff in: the rate limit is skipped until the cache is back (marketplace/cache.py)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}
+    cache.set("admin-login-test", 1)
+    assert cache.get("admin-login-test") is None  # the cache really is unreachable
+    client = Client(REMOTE_ADDR=fresh_ip())
+    path, next_url = login_url_of(client.get("/admin/login/?next=/admin/"))
+    response = client.post(f"{path}?next={next_url}", {"login": staff.email, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
