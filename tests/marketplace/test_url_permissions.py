@@ -222,6 +222,7 @@ TABLE: dict[str, Row] = {
     # Public pages and checks.
     "home": PUBLIC,
     "healthz": PUBLIC,
+    "livez": PUBLIC,
     "accounts:skills_autocomplete": PUBLIC,
     "listings:list": PUBLIC,
     "listings:detail": like(PUBLIC, LISTING),
