@@ -148,6 +148,7 @@ def test_pages_carry_no_markup_the_policy_blocks(world):
     careers, student = signed_in(world["careers"]), signed_in(world["student"])
     pages = {
         "profile (completeness bar)": student.get(reverse("accounts:profile")),
+        "placement workspace (hours bar)": student.get(reverse("placements:workspace", args=[world["placement"].pk])),
         "careers dashboard (charts)": careers.get(reverse("reports:dashboard")),
         "careers employers (reason inputs)": careers.get(reverse("reports:employers")),
         "placement report (export progress)": careers.get(reverse("reports:placements")),
