@@ -33,6 +33,7 @@ from listings.alerts import unsubscribe_token
 from listings.expiry import extend_token
 from notifications import services as notification_services
 from notifications.models import Notification, PeriodicTaskRun
+from placements import services as placement_services
 from reports import selectors as report_selectors
 from reports import services as report_services
 from tests.accounts.conftest import fresh_ip
@@ -48,6 +49,7 @@ from tests.accounts.factories import (
 )
 from tests.applications.factories import SubmittedApplicationFactory
 from tests.listings.factories import PublishedListingFactory
+from tests.placements.factories import active_placement
 from tests.reports.factories import CareerStaffFactory, InstitutionStudentFactory
 
 ROLES = (
@@ -147,7 +149,21 @@ def world(db) -> World:
     PeriodicTaskRun.objects.create(task="notifications.tasks.outbox_sweep_task", last_state="SUCCESS")
     Group.objects.create(name="Moderators")
     Token.objects.create(user=student)
+    # A placement of the student with the same organization: two goals agreed, a check-in written.
+    placement = active_placement(
+        listing=PublishedListingFactory(organization=organization, actor=employer, requires_resume=False),
+        student=student,
+        supervisor=employer,
+    )
+    for text in ("Clean the survey data", "Present the findings"):
+        placement_services.goal_propose(placement=placement, user=student, text=text)
+    placement_services.goals_confirm(placement=placement, user=employer)
+    checkin = placement.checkins.order_by("due_on").first()
+    placement_services.checkin_submit(checkin=checkin, user=student, hours=6, done="Cleaned the first wave")
     w.objects = {
+        "placement": placement,
+        "goal": placement.goals.order_by("pk").first(),
+        "checkin": checkin,
         "institution": institution,
         "organization": organization,
         "listing": listing,
@@ -216,6 +232,9 @@ ADMIN_PAGE = row(ADMIN_LOGIN, staff=200)
 
 LISTING = lambda w: {"pk": w.listing.pk}  # noqa: E731
 APPLICATION = lambda w: {"pk": w.application.pk}  # noqa: E731
+PLACEMENT = lambda w: {"pk": w.placement.pk}  # noqa: E731
+GOAL = lambda w: {"pk": w.placement.pk, "goal_pk": w.goal.pk}  # noqa: E731
+CHECKIN = lambda w: {"pk": w.placement.pk, "checkin_pk": w.checkin.pk}  # noqa: E731
 PROFILE = lambda w: {"pk": w.users["student"].student_profile.pk}  # noqa: E731
 
 TABLE: dict[str, Row] = {
@@ -304,6 +323,37 @@ TABLE: dict[str, Row] = {
     "applications:employer_move": like(FORM_TARGET, APPLICATION),
     "applications:employer_offer": like(FORM_TARGET, APPLICATION),
     "applications:employer_note": like(FORM_TARGET, APPLICATION),
+    # A placement's workspace: the two parties, read only for the student's career services.
+    "placements:workspace": row(404, PLACEMENT, anonymous=LOGIN, student=200, employer=200, careers=200),
+    "placements:goal_add": like(FORM_TARGET, PLACEMENT),
+    "placements:goals_confirm": like(FORM_TARGET, PLACEMENT),
+    "placements:goal_edit": like(FORM_TARGET, GOAL),
+    "placements:goal_remove": like(FORM_TARGET, GOAL),
+    "placements:goal_done": like(FORM_TARGET, GOAL),
+    "placements:schedule": like(FORM_TARGET, PLACEMENT),
+    "placements:checkin_submit": like(FORM_TARGET, CHECKIN),
+    "placements:checkin_feedback": like(FORM_TARGET, CHECKIN),
+    "placements:fee_accept": like(FORM_TARGET, PLACEMENT),
+    "placements:fee_paid": like(FORM_TARGET, PLACEMENT),
+    "placements:fee_received": like(FORM_TARGET, PLACEMENT),
+    "placements:complete": like(FORM_TARGET, PLACEMENT),
+    "placements:end_early": like(FORM_TARGET, PLACEMENT),
+    # The API lists each user's own placements; anyone else's placement is not found.
+    "v1:placement-list": row(200, anonymous=403),
+    "v1:placement-detail": row(404, PLACEMENT, anonymous=403, student=200, employer=200, careers=200),
+    "v1:placement-goals": row(404, PLACEMENT, anonymous=403, student=200, employer=200, careers=200),
+    "v1:placement-goals-confirm": like(API_FORM_TARGET, PLACEMENT),
+    "v1:placement-goal": like(API_FORM_TARGET, GOAL),  # PATCH and DELETE only
+    "v1:placement-goal-done": like(API_FORM_TARGET, GOAL),
+    "v1:placement-schedule": like(API_FORM_TARGET, PLACEMENT),
+    "v1:placement-checkins": row(404, PLACEMENT, anonymous=403, student=200, employer=200, careers=200),
+    "v1:placement-checkin-submit": like(API_FORM_TARGET, CHECKIN),
+    "v1:placement-checkin-feedback": like(API_FORM_TARGET, CHECKIN),
+    "v1:placement-fee-accept": like(API_FORM_TARGET, PLACEMENT),
+    "v1:placement-fee-paid": like(API_FORM_TARGET, PLACEMENT),
+    "v1:placement-fee-received": like(API_FORM_TARGET, PLACEMENT),
+    "v1:placement-complete": like(API_FORM_TARGET, PLACEMENT),
+    "v1:placement-end": like(API_FORM_TARGET, PLACEMENT),
     # Career services: their institution only.
     "accounts:my_institution": row(403, anonymous=LOGIN, careers=REDIRECT, other_careers=REDIRECT),
     "accounts:institution": row(404, lambda w: {"slug": w.institution.slug}, anonymous=LOGIN, careers=200, staff=200),
