@@ -28,6 +28,7 @@ from rest_framework.authtoken.models import Token
 from accounts import services as account_services
 from accounts.models import Membership, Organization
 from accounts.uploads import logo_check, resume_check
+from calendars import services as calendar_services
 from listings import services as listing_services
 from listings.alerts import unsubscribe_token
 from listings.expiry import extend_token
@@ -178,6 +179,7 @@ def world(db) -> World:
         "export": ready_export(careers),
         "extend_token": extend_token(listing),
         "unsubscribe_token": unsubscribe_token(student),
+        "feed_token": calendar_services.calendar_feed_issue(user=student),
     }
     return w
 
@@ -354,6 +356,23 @@ TABLE: dict[str, Row] = {
     "v1:placement-fee-received": like(API_FORM_TARGET, PLACEMENT),
     "v1:placement-complete": like(API_FORM_TARGET, PLACEMENT),
     "v1:placement-end": like(API_FORM_TARGET, PLACEMENT),
+    # The conversation of an application: its two parties.
+    "conversations:inbox": SIGNED_IN,
+    "conversations:thread": row(404, APPLICATION, anonymous=LOGIN, student=200, employer=200),
+    "conversations:poll": row(404, APPLICATION, anonymous=LOGIN, student=204, employer=204),  # nothing new
+    "conversations:earlier": row(404, APPLICATION, anonymous=LOGIN, student=200, employer=200),
+    "conversations:post": like(FORM_TARGET, APPLICATION),
+    "v1:conversation-messages": row(404, APPLICATION, anonymous=403, student=200, employer=200),
+    "v1:conversation-mark-read": like(API_FORM_TARGET, APPLICATION),
+    "v1:conversation-unread": row(200, anonymous=403),
+    # Calendars: each user's own; the private feed's secret URL is its own credential.
+    "calendars:settings": SIGNED_IN,
+    "calendars:issue": FORM_TARGET,
+    "calendars:revoke": FORM_TARGET,
+    "calendars:feed": like(PUBLIC, lambda w: {"token": w.feed_token}),
+    "calendars:event": row(
+        404, lambda w: {"key": f"placement-start-{w.placement.pk}"}, anonymous=LOGIN, student=200, employer=200
+    ),
     # Career services: their institution only.
     "accounts:my_institution": row(403, anonymous=LOGIN, careers=REDIRECT, other_careers=REDIRECT),
     "accounts:institution": row(404, lambda w: {"slug": w.institution.slug}, anonymous=LOGIN, careers=200, staff=200),
