@@ -462,3 +462,14 @@ def test_sigterm_to_embedded_run_ends_the_command_and_the_servers_it_started(dat
             runner.wait()
         runner.stdout.close()
         _clear_folder(data_dir)
+
+
+def test_compose_restarts_every_long_running_service():
+    """`docker compose up` had no restart policy: a crashed worker stayed down (issue 13)."""
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    for name in ("postgres", "redis", "web", "worker", "beat"):
+        assert services[name].get("restart") in {"unless-stopped", "always", "on-failure"}, name
+    # The one-shot migration must not be started again once it has done its work.
+    assert services["migrate"]["restart"] == "no"
