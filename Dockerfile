@@ -17,4 +17,6 @@ RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost DATABASE_URL=postgresql://buil
     && mkdir -p /app/media /app/private && chown -R app:app /app/media /app/private
 USER app
 EXPOSE 8000
-CMD ["sh", "-c", "gunicorn marketplace.wsgi:application --bind 0.0.0.0:${PORT:-8000} --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+# gunicorn.conf.py: the same web settings as `make run` (PORT, WEB_CONCURRENCY, WEB_THREADS); the exec
+# form makes gunicorn PID 1, so `docker stop` reaches it and it finishes requests in flight.
+CMD ["gunicorn", "marketplace.wsgi:application", "--config", "gunicorn.conf.py"]

@@ -20,12 +20,10 @@ $(STAMP): requirements.txt | $(PY)
 
 venv: $(STAMP)
 
+# marketplace/supervise.py: embedded servers, migrate, demo data, then gunicorn, a Celery worker
+# and beat; a crashed one is started again; Ctrl-C or SIGTERM stops everything it started.
 run: venv
-	@$(EMBEDDED) sh -c '\
-	  $(PY) manage.py migrate --noinput && \
-	  $(PY) manage.py seed_demo && \
-	  echo "" && echo "  Serving at http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)" && echo "" && \
-	  PORT=$(PORT) exec $(VENV)/bin/honcho --no-prefix -f Procfile.dev start'
+	@$(PY) -m marketplace.supervise --port $(PORT)
 
 # Debian's Chromium drives the browser tests; install it when missing and the machine allows it.
 browser:

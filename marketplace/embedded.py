@@ -6,7 +6,8 @@ return quickly when the server already runs. Data lives under ``.embedded/`` (gi
 
 ``python -m marketplace.embedded run -- <command>`` starts what is missing, exports the two URLs
 to the command, and on exit stops only the servers it started itself, so nothing outlives
-``make run`` or ``make test``.
+``make test``; SIGTERM and SIGHUP are passed on to the command and end the same way as Ctrl-C.
+``make run`` uses :func:`start_missing` through ``marketplace/supervise.py``.
 """
 
 from __future__ import annotations
@@ -141,9 +142,10 @@ def redis_stop() -> None:
         time.sleep(0.05)
 
 
-def run(command: list[str]) -> int:
-    """Run ``command`` with the embedded servers (unless URLs are given); stop what we started."""
-    env = dict(os.environ)
+def start_missing(env: dict) -> list:
+    """Point ``env`` at the embedded servers where it names no ``DATABASE_URL`` / ``REDIS_URL``,
+    starting them if needed. Returns the stop functions of the servers started here (and only
+    those: a server already running belongs to someone else)."""
     started = []
     if not env.get("DATABASE_URL"):
         if not postgres_running():
@@ -153,7 +155,22 @@ def run(command: list[str]) -> int:
         if not redis_running():
             started.append(redis_stop)
         env["REDIS_URL"] = redis_url()
+    return started
+
+
+def run(command: list[str]) -> int:
+    """Run ``command`` with the embedded servers (unless URLs are given); stop what we started."""
+    env = dict(os.environ)
+    started = start_missing(env)
     proc = subprocess.Popen(command, env=env)
+
+    def pass_on(signum, _frame):
+        # `kill` or a closed terminal reaches only this process: the command ends first, then
+        # the servers, exactly as after Ctrl-C.
+        if proc.poll() is None:
+            proc.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, pass_on) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         while True:
             try:
@@ -162,6 +179,8 @@ def run(command: list[str]) -> int:
                 # Ctrl-C reaches the child too (same process group); wait for it to finish.
                 continue
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         for stop in started:
             stop()
 

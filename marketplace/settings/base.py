@@ -15,7 +15,9 @@ SECRET_KEY = env("SECRET_KEY")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Absolute links in emails. `make run` serves on 127.0.0.1:$PORT and passes PORT to the worker,
+# which renders the emails, so the default follows it.
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 SITE_NAME = "Intern Anywhere"
 
 INSTALLED_APPS = [
