@@ -38,6 +38,17 @@ class SentMail:
     def to(self, address: str):
         return [m for m in self.messages() if m["To"] == address]
 
+    def wait_for_to(self, address: str, timeout: float = 20.0):
+        """The messages to one address, waiting until at least one has arrived (other emails
+        of the same test may be written first)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.to(address)
+            if found:
+                return found
+            time.sleep(0.1)
+        return self.to(address)
+
     def wait_for(self, count: int, timeout: float = 20.0):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -86,7 +86,7 @@ def test_export_above_threshold_runs_in_the_worker(client, celery_worker, settin
     assert (log.user, log.row_count, log.format) == (staff, 3, fmt)
     note = Notification.objects.get(recipient=staff, event="reports.export_ready")
     assert note.url == reverse("reports:export_download", args=[export.pk])
-    assert celery_worker.mail.wait_for(1) and celery_worker.mail.to(staff.email)
+    assert celery_worker.mail.wait_for_to(staff.email)
 
 
 @pytest.mark.worker
