@@ -115,13 +115,14 @@ def test_a_second_beat_stands_by_and_takes_over_when_the_first_dies(beats):
     second = beats("second")
     assert wait(lambda: second.said("standing by"), timeout=60), second.log.read_text()
     assert f":{first.pid}:" in holder()  # the first keeps it, renewing it on every tick
-    assert first.said("holding the beat lock")
+    assert wait(lambda: first.said("holding the beat lock"), timeout=30), first.log.read_text()
 
     first.stop(signal.SIGKILL)  # dies without handing over: its lock runs out (TTL 3 s)
     started = time.monotonic()
     assert wait(lambda: f":{second.pid}:" in holder(), timeout=30), second.log.read_text()
     print(f"standby took over {time.monotonic() - started:.1f} s after the first beat was killed")
-    assert second.said("holding the beat lock")
+    # The lock is taken before the line reaches the log file: wait for the line too.
+    assert wait(lambda: second.said("holding the beat lock"), timeout=30), second.log.read_text()
 
     second.stop()  # a clean stop hands the lock back at once
     assert holder() == ""
