@@ -9,7 +9,7 @@ A page without a row in ``PAGES`` fails the test, unless it answers a GET with 4
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pytest
@@ -45,6 +45,7 @@ from tests.accounts.factories import (
 from tests.applications.factories import AcceptedApplicationFactory, SubmittedApplicationFactory
 from tests.listings.factories import DraftListingFactory, PublishedListingFactory
 from tests.reports.factories import CareerStaffFactory, InstitutionStudentFactory, OutcomeFactory
+from tests.support.world import World
 
 pytestmark = pytest.mark.django_db
 
@@ -104,20 +105,6 @@ class RecordQueryParams:
 
 
 # --- the pages, their visitors and their path arguments -------------------------------------------
-
-
-@dataclass
-class World:
-    """Real objects made through the services, one of each kind a page can be about."""
-
-    users: dict = field(default_factory=dict)
-    objects: dict = field(default_factory=dict)
-
-    def __getattr__(self, name):
-        try:
-            return self.objects[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pytest
@@ -52,6 +52,7 @@ from tests.applications.factories import SubmittedApplicationFactory
 from tests.listings.factories import PublishedListingFactory
 from tests.placements.factories import active_placement
 from tests.reports.factories import CareerStaffFactory, InstitutionStudentFactory
+from tests.support.world import World
 
 ROLES = (
     "anonymous",
@@ -86,20 +87,6 @@ def answers(default, **by_role) -> dict[str, int | str]:
     unknown = set(by_role) - set(ROLES)
     assert not unknown, unknown
     return {role: by_role.get(role, default) for role in ROLES}
-
-
-@dataclass
-class World:
-    """The objects the URLs point at, made through the services as users' actions would."""
-
-    users: dict = field(default_factory=dict)
-    objects: dict = field(default_factory=dict)
-
-    def __getattr__(self, name):
-        try:
-            return self.objects[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
 
 @pytest.fixture
