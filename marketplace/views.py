@@ -1,7 +1,7 @@
 import logging
 
 from django.conf import settings
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponseForbidden, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -55,3 +55,12 @@ def server_error(request):
         logging.getLogger(__name__).exception("The 500 page could not be rendered")
         body = PLAIN_500
     return HttpResponseServerError(body)
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check (an expired page, cookies blocked, a form posted from
+    another site) gets the site's 403 page with what to do, rather than Django's bare one. The
+    technical reason stays in the log, not on the page."""
+    logging.getLogger("django.security.csrf").info("CSRF failure on %s: %s", request.path, reason)
+    body = loader.render_to_string("403_csrf.html", request=request)
+    return HttpResponseForbidden(body)

@@ -15,6 +15,7 @@ SECRET_KEY = env("SECRET_KEY")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "marketplace.views.csrf_failure"
 # Absolute links in emails. `make run` serves on 127.0.0.1:$PORT and passes PORT to the worker,
 # which renders the emails, so the default follows it.
 SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")

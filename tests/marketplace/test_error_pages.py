@@ -49,6 +49,26 @@ def test_403_page_has_the_layout_the_reason_and_a_way_back():
 
 
 @pytest.mark.django_db
+def test_refused_form_gets_the_site_page_saying_what_to_do_and_nothing_is_saved():
+    """A post without a valid CSRF token (an expired page, cookies blocked, another site's form)
+    answers in the site layout, says nothing was saved and offers a way on."""
+    from accounts.models import User
+
+    client = Client(enforce_csrf_checks=True, REMOTE_ADDR=fresh_ip())
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "csrf@example.com", "name": "Csrf", "password1": "a-Long-passw0rd!", "password2": "a-Long-passw0rd!"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert in_site_layout(html)
+    assert "This form could not be sent" in html and "Nothing was saved." in html
+    assert "Referer checking failed" not in html and "CSRF token" not in html  # reasons go to the log
+    assert f'href="{reverse("account_signup")}"' in html
+    assert not User.objects.filter(email="csrf@example.com").exists()
+
+
+@pytest.mark.django_db
 def test_404_page_has_the_layout_the_path_and_a_way_back(client):
     response = client.get("/no/such/page/?x=1")
     html = response.content.decode()
