@@ -1,7 +1,5 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.urls import reverse
-from django.utils.html import format_html
 
 from . import services
 from .forms import InstitutionDomainForm
@@ -90,15 +88,15 @@ class StudentProfileAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__name", "program"]
     raw_id_fields = ["user"]
     filter_horizontal = ["skills"]
-    # The résumé is private: it has no URL for the file widget, only the permission-checked view.
+    # The résumé is private to the student, the organizations they applied to and their career
+    # services (accounts.permissions.can_view_resume): site staff are not among them, so the admin
+    # says whether one is on file and never links to the file.
     exclude = ["resume"]
-    readonly_fields = ["resume_link"]
+    readonly_fields = ["resume_on_file"]
 
-    @admin.display(description="Résumé")
-    def resume_link(self, obj):
-        if not obj.pk or not obj.resume:
-            return "—"
-        return format_html('<a href="{}">Open the résumé (PDF)</a>', reverse("accounts:resume", args=[obj.pk]))
+    @admin.display(description="Résumé", boolean=True)
+    def resume_on_file(self, obj):
+        return bool(obj.pk and obj.resume)
 
 
 admin.site.register(Skill)
