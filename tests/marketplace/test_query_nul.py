@@ -234,6 +234,7 @@ PAGES: dict[str, Page] = {
     "v1:application-list": Page("student"),
     "v1:application-detail": Page("student", lambda w: {"pk": w.application.pk}),
     "v1:notification-list": Page("student"),
+    "v1:notification-preferences": Page("student"),
     "placements:workspace": Page("student", lambda w: {"pk": w.placement.pk}),
     "v1:placement-list": Page("student"),
     "v1:placement-detail": Page("student", lambda w: {"pk": w.placement.pk}),

@@ -395,6 +395,7 @@ TABLE: dict[str, Row] = {
     "v1:employer-application-status": like(API_FORM_TARGET, APPLICATION),
     "v1:notification-list": row(200, anonymous=403),
     "v1:notification-mark-read": API_FORM_TARGET,
+    "v1:notification-preferences": row(200, anonymous=403),
     # The admin: site staff only; everyone else is sent to its login (which sends on to the site's).
     "admin:index": ADMIN_PAGE,
     "admin:login": row(403, anonymous=LOGIN, staff=REDIRECT),
