@@ -275,6 +275,11 @@ PAGES: dict[str, Page] = {
     "reports:students": Page("careers"),
     "reports:student_detail": Page("careers", lambda w: {"pk": w.profile.pk}),
     "reports:employers": Page("careers"),
+    "v1:career-placement-report": Page("careers"),
+    "v1:career-dashboard": Page("careers"),
+    "v1:career-export-list": Page("careers"),
+    "v1:career-export-detail": Page("careers", lambda w: {"pk": w.export.pk}),
+    "v1:career-export-download": Page("careers", lambda w: {"pk": w.export.pk}),
     # site staff
     "accounts:staff_organizations": Page("staff"),
     "accounts:staff_institutions": Page("staff"),
