@@ -13,6 +13,19 @@ class NotificationOutputSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+class MarkReadInput(Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=1000,
+        help_text="The notifications to mark read; without it, every unread one.",
+    )
+
+
+class MarkReadOutput(Serializer):
+    marked = serializers.IntegerField()
+
+
 class EmailPreferenceOutput(Serializer):
     event = serializers.CharField(help_text="The event's name, as in `email_events`.")
     label = serializers.CharField()

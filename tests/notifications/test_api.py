@@ -137,3 +137,25 @@ def test_the_notification_list_takes_a_constant_number_of_queries(django_assert_
     # session, user, count, the page
     with django_assert_num_queries(4):
         assert client.get(reverse("v1:notification-list")).status_code == 200
+
+
+@pytest.mark.parametrize("body", ["[1, 2]", '{"ids": [true]}', '{"ids": "1"}', '{"ids": [0]}', '"all"'])
+def test_marking_read_with_a_bad_body_is_a_400_and_marks_nothing(body):
+    user = StudentFactory()
+    _notify(user, 2)
+    response = signed_in(user).post(reverse("v1:notification-mark-read"), body, content_type="application/json")
+    assert response.status_code == 400
+    assert Notification.objects.filter(recipient=user, read_at__isnull=True).count() == 2
+
+
+def test_marking_read_touches_only_the_callers_notifications():
+    user, other = StudentFactory(), EmployerFactory()
+    _notify(user, 1)
+    _notify(other, 1)
+    theirs = Notification.objects.get(recipient=other)
+    mine = Notification.objects.get(recipient=user)
+    client = signed_in(user)
+    url = reverse("v1:notification-mark-read")
+    assert client.post(url, {"ids": [theirs.pk]}, format="json").json() == {"marked": 0}
+    assert client.post(url, {"ids": [mine.pk]}, format="json").json() == {"marked": 1}
+    assert Notification.objects.get(pk=theirs.pk).read_at is None
