@@ -389,8 +389,13 @@ def organizations_for_approval(*, institution_id: int, query: str = "") -> Query
     return qs
 
 
+def institution_exports(*, institution_id: int) -> QuerySet[ReportExport]:
+    """The institution's exports, newest first, with who asked for each."""
+    return ReportExport.objects.filter(institution_id=institution_id).select_related("requested_by")
+
+
 def recent_exports(*, institution_id: int, limit: int = 10) -> list[ReportExport]:
-    return list(ReportExport.objects.filter(institution_id=institution_id).select_related("requested_by")[:limit])
+    return list(institution_exports(institution_id=institution_id)[:limit])
 
 
 def export_for_staff(*, institution_id: int, export_pk: int) -> ReportExport | None:

@@ -98,7 +98,7 @@ class ExportListApi(_CareersApi, generics.ListAPIView):
     serializer_class = ExportOutput
 
     def get_queryset(self):
-        return ReportExport.objects.filter(institution_id=self.institution_id).select_related("requested_by")
+        return selectors.institution_exports(institution_id=self.institution_id)
 
     @extend_schema(operation_id="careers_exports_list", responses={200: ExportOutput(many=True), **ERRORS})
     def get(self, request, *args, **kwargs):
