@@ -35,3 +35,11 @@ class Serializer(TextRuleMixin, serializers.Serializer):
 
 class ModelSerializer(TextRuleMixin, serializers.ModelSerializer):
     pass
+
+
+def form_errors(form) -> serializers.ValidationError:
+    """A page form's errors as the API's 400 (``__all__`` becomes ``non_field_errors``), for
+    endpoints whose rules live in the same form as the page's."""
+    return serializers.ValidationError(
+        {("non_field_errors" if name == "__all__" else name): list(errors) for name, errors in form.errors.items()}
+    )

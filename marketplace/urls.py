@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("applications.api.urls")),
     path("", include("placements.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("reports.api.urls")),
     path("", include("conversations.api.urls")),
 ]
 

@@ -1,8 +1,15 @@
-from .models import Notification
+from . import events
+from .models import Notification, NotificationPreference
 
 
 def notifications_for(user):
     return Notification.objects.for_user(user).only("pk", "title", "body", "url", "created_at", "read_at", "event")
+
+
+def email_preferences(user) -> list[tuple[events.Event, bool]]:
+    """Each configurable event with whether the user gets it by email (its default until chosen)."""
+    stored = dict(NotificationPreference.objects.filter(user=user).values_list("event", "email"))
+    return [(event, stored.get(event.name, event.email_by_default)) for event in events.configurable()]
 
 
 def operations_overview():

@@ -10,7 +10,6 @@ from marketplace.forms import PageForm
 
 from . import events, selectors, services
 from .forms import PreferencesForm
-from .models import NotificationPreference
 
 
 @login_required
@@ -44,8 +43,7 @@ def notification_mark_all_read(request):
 @login_required
 def preferences(request):
     choices = {e.name for e in events.configurable()}
-    stored = dict(NotificationPreference.objects.filter(user=request.user).values_list("event", "email"))
-    current = [e.name for e in events.configurable() if stored.get(e.name, e.email_by_default)]
+    current = [event.name for event, email in selectors.email_preferences(request.user) if email]
     form = PreferencesForm(request.POST if request.method == "POST" else None, initial={"email_events": current})
     if request.method == "POST" and form.is_valid():
         services.preferences_set(user=request.user, email_events=set(form.cleaned_data["email_events"]) & choices)

@@ -19,6 +19,10 @@ from applications.models import Placement
 from listings.models import Field, Listing
 
 CHUNK_SIZE = 2000
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The media type of each export format (ReportExport.Format), for downloads from pages and the API.
+CONTENT_TYPES = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE}
 # A spreadsheet treats a cell starting with one of these as a formula (tab and carriage return
 # too, in some programs): such text gets a leading apostrophe.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 
 from accounts.models import EmployerApproval as EmployerApproval  # moved to accounts; still importable here
 from accounts.models import Institution, private_storage
@@ -100,6 +101,15 @@ class ReportExport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.READY, self.Status.FAILED, self.Status.EXPIRED)
+
+    def is_downloadable(self, now=None) -> bool:
+        """Ready, with its file still kept (the page and the API both ask this)."""
+        return (
+            self.status == self.Status.READY
+            and bool(self.file)
+            and self.expires_at is not None
+            and self.expires_at > (now or timezone.now())
+        )
 
     @property
     def filename(self) -> str:

@@ -140,7 +140,7 @@ def placement_export(request):
     )
     filename = f"placements-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
     if fmt == ReportExport.Format.CSV:
-        response = StreamingHttpResponse(exports.csv_stream(queryset), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(exports.csv_stream(queryset), content_type=exports.CSV_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     tmp = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it when sent)
@@ -157,7 +157,7 @@ def placement_export(request):
         tmp,
         as_attachment=True,
         filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=exports.XLSX_TYPE,
     )
 
 
@@ -178,14 +178,14 @@ def export_download(request, pk: int):
     export = selectors.export_for_staff(institution_id=request.institution_id, export_pk=pk)
     if export is None or not can_download_export(request.user, export):
         raise Http404("No such export.")
-    if export.status != ReportExport.Status.READY or not export.file or export.expires_at <= timezone.now():
+    if not export.is_downloadable():
         return render(request, "reports/export_gone.html", {"export": export}, status=410)
-    content_type = (
-        "text/csv; charset=utf-8"
-        if export.format == ReportExport.Format.CSV
-        else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=export.filename,
+        content_type=exports.CONTENT_TYPES[export.format],
     )
-    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename, content_type=content_type)
 
 
 @require_GET

@@ -217,6 +217,7 @@ STUDENTS = row(403, anonymous=LOGIN, student=200, other_student=200)
 EMPLOYERS = row(403, anonymous=LOGIN, employer=200, other_employer=200)
 CAREERS = row(403, anonymous=LOGIN, careers=200, other_careers=200)
 SITE_STAFF = row(403, anonymous=LOGIN, staff=200)
+CAREERS_API = row(403, careers=200, other_careers=200)
 ADMIN_PAGE = row(ADMIN_LOGIN, staff=200)
 
 LISTING = lambda w: {"pk": w.listing.pk}  # noqa: E731
@@ -225,6 +226,7 @@ PLACEMENT = lambda w: {"pk": w.placement.pk}  # noqa: E731
 GOAL = lambda w: {"pk": w.placement.pk, "goal_pk": w.goal.pk}  # noqa: E731
 CHECKIN = lambda w: {"pk": w.placement.pk, "checkin_pk": w.checkin.pk}  # noqa: E731
 PROFILE = lambda w: {"pk": w.users["student"].student_profile.pk}  # noqa: E731
+EXPORT = lambda w: {"pk": w.export.pk}  # noqa: E731
 
 TABLE: dict[str, Row] = {
     # Public pages and checks.
@@ -395,6 +397,14 @@ TABLE: dict[str, Row] = {
     "v1:employer-application-status": like(API_FORM_TARGET, APPLICATION),
     "v1:notification-list": row(200, anonymous=403),
     "v1:notification-mark-read": API_FORM_TARGET,
+    "v1:notification-preferences": row(200, anonymous=403),
+    # Career services: each staff member reads their own institution's report; another
+    # institution's export is not found.
+    "v1:career-placement-report": CAREERS_API,
+    "v1:career-dashboard": CAREERS_API,
+    "v1:career-export-list": CAREERS_API,
+    "v1:career-export-detail": like(row(403, careers=200, other_careers=404), EXPORT),
+    "v1:career-export-download": like(row(403, careers=200, other_careers=404), EXPORT),
     # The admin: site staff only; everyone else is sent to its login (which sends on to the site's).
     "admin:index": ADMIN_PAGE,
     "admin:login": row(403, anonymous=LOGIN, staff=REDIRECT),

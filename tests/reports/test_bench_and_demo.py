@@ -39,3 +39,14 @@ def test_demo_careers_login_sees_a_populated_dashboard(client, demo_data):
     before = (Placement.objects.count(), OutcomeRecord.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
     assert (Placement.objects.count(), OutcomeRecord.objects.count()) == before
+
+
+def test_demo_careers_login_reads_the_same_through_the_api(client, demo_data):
+    from accounts.models import User
+
+    client.force_login(User.objects.get(email="careers@demo.example"))
+    page = client.get(reverse("reports:placements")).context["page"]
+    report = client.get(reverse("v1:career-placement-report")).json()
+    assert report["count"] == page.paginator.count >= 6
+    dashboard = client.get(reverse("v1:career-dashboard")).json()
+    assert dashboard["students"] == 5 and dashboard["outcomes"]["known"] >= 1

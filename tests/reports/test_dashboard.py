@@ -142,3 +142,16 @@ def test_dashboard_query_count_does_not_grow(client, campus, django_assert_num_q
     assert response.status_code == 200
     with django_assert_num_queries(15):
         client.get(reverse("reports:dashboard"))
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_placement_report_page_query_count_does_not_grow(client, campus, django_assert_num_queries, extra):
+    _grow(campus.a, extra)
+    client.force_login(campus.staff_a)
+    # session, user, membership, filter choices, count, the page of rows (only the columns shown),
+    # recent exports, unread notifications
+    with django_assert_num_queries(8):
+        response = client.get(reverse("reports:placements"))
+    html = response.content.decode()
+    assert len(response.context["page"]) == 1 + extra
+    assert "Alice Alpha" in html and "BA History" in html and "Northwind" in html and "Alpha listing" in html
