@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("listings.api.urls")),
     path("", include("applications.api.urls")),
     path("", include("placements.api.urls")),
+    path("", include("evaluations.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("conversations.api.urls")),
 ]
@@ -36,6 +37,7 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("careers/", include("reports.urls")),
     path("placements/", include("placements.urls")),
+    path("", include("evaluations.urls")),
     path("", include("conversations.urls")),
     path("calendar/", include("calendars.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
