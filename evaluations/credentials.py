@@ -281,6 +281,9 @@ def token_from_file(data: bytes) -> tuple[str, dict | None]:
         from PIL import Image
 
         try:
+            # verify() checks every chunk's CRC: a changed byte anywhere in the file is refused.
+            with Image.open(io.BytesIO(data)) as image:
+                image.verify()
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
                 token = image.text.get(BAKE_KEYWORD)

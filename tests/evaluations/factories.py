@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from evaluations import services
 from placements import services as placement_services
 from tests.placements.factories import with_confirmed_goals
-
-from evaluations import services
 
 SUPERVISOR_RATINGS = {"communication": 5, "quality": 4, "reliability": 5, "initiative": 4, "remote": 5}
 SELF_RATINGS = {"communication": 3, "quality": 3, "reliability": 4, "initiative": 3, "remote": 4}

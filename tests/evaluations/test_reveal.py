@@ -106,7 +106,7 @@ def test_when_the_window_closes_what_was_submitted_is_shown_and_nothing_more_can
         api.force_authenticate(cast.student)
         payload = {
             **{f"self_{k}": 3 for k in ("communication", "quality", "reliability", "initiative", "remote")},
-            **{k: 4 for k in ("supervision", "feedback", "clarity", "learning")},
+            **dict.fromkeys(("supervision", "feedback", "clarity", "learning"), 4),
             "would_recommend": True,
         }
         answer = api.post(reverse("v1:placement-evaluation-student", args=[placement.pk]), payload, format="json")
