@@ -162,7 +162,9 @@ def test_a_revoked_credential_is_reported_revoked(client, cast, certificate, tmp
     with pytest.raises(CommandError, match="REVOKED.*Placement misreported"):
         verify(path)
     status = client.get(reverse("evaluations:revocations")).json()
-    assert status["revokedCredentials"] == [{"id": certificate.credential_id, "revocationReason": "Placement misreported"}]
+    assert status["revokedCredentials"] == [
+        {"id": certificate.credential_id, "revocationReason": "Placement misreported"}
+    ]
 
 
 def test_the_issuer_profile_names_the_keys(client, certificate):
