@@ -443,3 +443,7 @@ def evaluation_figures(*, placements: QuerySet[Placement], now: datetime) -> Eva
         supervisor_averages=[(c.label, avg(f"sup_{c.key}")) for c in SKILLS],
         self_averages=[(c.label, avg(f"self_{c.key}")) for c in SKILLS],
     )
+
+
+def certificate_of(placement_id: int) -> Certificate | None:
+    return Certificate.objects.filter(placement_id=placement_id).first()
