@@ -29,9 +29,39 @@ PORTFOLIO_SLUG = "amara-okafor"
 
 # (student, listing title, days ago it ended, supervision, feedback, clarity, learning, recommends, comments)
 HISTORY = [
-    ("student8@demo.example", "Winter 2025: data cleaning sprint", 316, 5, 4, 4, 5, True, "Weekly calls and quick answers."),
-    ("student7@demo.example", "Spring 2026: API documentation sprint", 200, 4, 5, 3, 4, True, "Great feedback on every draft."),
-    ("student2@demo.example", "Autumn 2025: survey dashboard", 260, 3, 3, 4, 3, False, "The brief changed twice mid-way."),
+    (
+        "student8@demo.example",
+        "Winter 2025: data cleaning sprint",
+        316,
+        5,
+        4,
+        4,
+        5,
+        True,
+        "Weekly calls and quick answers.",
+    ),
+    (
+        "student7@demo.example",
+        "Spring 2026: API documentation sprint",
+        200,
+        4,
+        5,
+        3,
+        4,
+        True,
+        "Great feedback on every draft.",
+    ),
+    (
+        "student2@demo.example",
+        "Autumn 2025: survey dashboard",
+        260,
+        3,
+        3,
+        4,
+        3,
+        False,
+        "The brief changed twice mid-way.",
+    ),
 ]
 SKILLS = {"communication": 5, "quality": 4, "reliability": 5, "initiative": 4, "remote": 5}
 SELF = {"communication": 3, "quality": 4, "reliability": 4, "initiative": 3, "remote": 4}
@@ -109,8 +139,13 @@ def _history(organization: Organization, supervisor: User, row, now) -> bool:
         )
     placement = Placement.objects.filter(student=student, listing=listing).first()
     if placement is None:
-        application = Application.objects.filter(student=student, listing=listing).first() or Application.objects.create(
-            listing=listing, student=student, cover_letter="I would love to join remotely.", status=ApplicationStatus.ACCEPTED
+        application = Application.objects.filter(
+            student=student, listing=listing
+        ).first() or Application.objects.create(
+            listing=listing,
+            student=student,
+            cover_letter="I would love to join remotely.",
+            status=ApplicationStatus.ACCEPTED,
         )
         placement = Placement.objects.create(
             application=application,
