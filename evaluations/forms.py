@@ -123,6 +123,8 @@ class PortfolioForm(Form):
 
     def __init__(self, *args, goals=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if not goals:
+            return  # nothing done with a link yet: no empty group of checkboxes
         self.fields["shown_goal_ids"] = forms.TypedMultipleChoiceField(
             label="Work links to show",
             required=False,

@@ -350,9 +350,19 @@ def certificate_issue(*, placement: Placement, now: datetime | None = None) -> C
         site_url=settings.SITE_URL,
         issuer_name=settings.SITE_NAME,
     )
-    certificate.credential_jwt = credentials.jwt_sign(
-        credential, kid=key.kid, private_key_encrypted=key.private_key_encrypted, secret=settings.SECRET_KEY
-    )
+    try:
+        token = credentials.jwt_sign(
+            credential, kid=key.kid, private_key_encrypted=key.private_key_encrypted, secret=settings.SECRET_KEY
+        )
+    except ValueError:
+        # The active key was encrypted under an earlier SECRET_KEY: a new key signs from now on (the
+        # old public key stays published), so completing a placement never fails on it.
+        key = signing_key_rotate()
+        certificate.signing_kid = key.kid
+        token = credentials.jwt_sign(
+            credential, kid=key.kid, private_key_encrypted=key.private_key_encrypted, secret=settings.SECRET_KEY
+        )
+    certificate.credential_jwt = token
     certificate.save()
     _tell(
         event="certificate.issued",

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from evaluations import credentials, services
+from evaluations import credentials, selectors, services
 from evaluations.models import Certificate, SigningKey
 from tests.accounts.factories import SiteStaffFactory
 
@@ -172,3 +172,13 @@ def test_the_issuer_profile_names_the_keys(client, certificate):
     assert certificate.signing_kid in client.get(reverse("evaluations:issuer")).content.decode()
     profile = client.get(reverse("evaluations:issuer_profile")).json()
     assert profile["type"] == ["Profile"] and profile["publicKeys"].endswith("/.well-known/jwks.json")
+
+
+def test_a_key_encrypted_under_an_old_secret_is_replaced_and_completion_still_issues(cast, settings):
+    services.signing_key_rotate()
+    settings.SECRET_KEY = "a-new-secret-key-after-a-leak-" + "x" * 20
+    placement = completed(cast.placement, supervisor=cast.supervisor)
+    certificate = Certificate.objects.get(placement=placement)
+    assert certificate.signing_kid == SigningKey.objects.get(active=True).kid
+    assert SigningKey.objects.count() == 2
+    assert credentials.jwt_verify(certificate.credential_jwt, jwks=selectors.jwks()).kid == certificate.signing_kid
