@@ -114,6 +114,7 @@ class ApplicationNote(models.Model):
 
 
 def _verification_code() -> str:
+    """Kept for migration 0001 (the certificate code now lives in ``evaluations.Certificate``)."""
     return secrets.token_hex(8).upper()
 
 
@@ -135,7 +136,8 @@ class Weekday(models.IntegerChoices):
 class Placement(models.Model):
     """An accepted offer: the remote internship itself, supervised, checked in on, evaluated.
 
-    Its workspace (goals, check-ins, hours, fee, ending) is written by ``placements.services``.
+    Its workspace (goals, check-ins, hours, fee, ending) is written by ``placements.services``; its
+    evaluation and certificate are ``evaluations`` rows.
     """
 
     class Status(models.TextChoices):
@@ -173,9 +175,6 @@ class Placement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     end_reason = models.TextField(blank=True, max_length=2000)
-    # Completion certificate: a public code anyone can verify.
-    certificate_code = models.CharField(max_length=16, unique=True, default=_verification_code)
-    certificate_issued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -345,25 +344,3 @@ class PlacementFee(models.Model):
         indexes = [
             models.Index(fields=["status"], condition=Q(status__in=["paid", "received"]), name="fee_paid"),
         ]
-
-
-class Evaluation(models.Model):
-    """End-of-placement evaluation: employer ratings and comments, student self-assessment."""
-
-    placement = models.OneToOneField(Placement, on_delete=models.CASCADE, related_name="evaluation")
-    quality = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    communication = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    reliability = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    employer_comments = models.TextField(blank=True, max_length=4000)
-    evaluated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    evaluated_at = models.DateTimeField(null=True, blank=True)
-    self_assessment = models.TextField(blank=True, max_length=4000)
-    self_assessed_at = models.DateTimeField(null=True, blank=True)

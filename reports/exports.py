@@ -64,6 +64,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("Start", "start_date", "date", width=12),
     Column("End", "end_date", "date", width=12),
     Column("Status", "status", "choice", dict(Placement.Status.choices), width=12),
+    Column("Hours logged", "hours_logged", "decimal", width=10),
+    Column("Certificate", "certificate__code", width=18),
+    # The supervisor's average rating, once the evaluation is revealed (``placement_report``).
+    Column("Average rating", "revealed_average", "decimal", width=10),
 )
 HEADERS = [c.header for c in COLUMNS]
 

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db.models import (
     Aggregate,
+    Case,
     Count,
     DurationField,
     Exists,
@@ -22,8 +23,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    When,
 )
-from django.db.models.functions import Extract, TruncMonth
+from django.db.models.functions import Extract, Now, TruncMonth
 from django.utils import timezone
 
 from accounts.models import Organization, StudentProfile
@@ -279,8 +281,17 @@ def dashboard(*, institution_id: int, filters: ReportFilters, today: date | None
 
 
 def placement_report(*, institution_id: int, filters: ReportFilters) -> QuerySet[Placement]:
-    """One row per placement, oldest start first (the export's columns are in ``exports.COLUMNS``)."""
-    return institution_placements(institution_id=institution_id, filters=filters).order_by("start_date", "pk")
+    """One row per placement, oldest start first (the export's columns are in ``exports.COLUMNS``),
+    with the supervisor's average rating where the evaluation is revealed (the reveal rule of
+    ``evaluations``: both sides in, or the window closed)."""
+    revealed = Q(evaluation__supervisor_submitted_at__isnull=False, evaluation__student_submitted_at__isnull=False) | Q(
+        evaluation__closes_at__lte=Now()
+    )
+    return (
+        institution_placements(institution_id=institution_id, filters=filters)
+        .annotate(revealed_average=Case(When(revealed, then=F("evaluation__supervisor_average")), default=None))
+        .order_by("start_date", "pk")
+    )
 
 
 # The columns a page of the report shows (the page's table and the API's rows). Loading only these
@@ -305,13 +316,15 @@ REPORT_ROW_FIELDS = (
     "listing__currency",
     "listing__pay_period",
     "listing__hours_per_week",
+    "hours_logged",
+    "certificate__code",
 )
 
 
 def placement_report_page(*, institution_id: int, filters: ReportFilters) -> QuerySet[Placement]:
     return (
         placement_report(institution_id=institution_id, filters=filters)
-        .select_related("student__student_profile", "organization", "listing")
+        .select_related("student__student_profile", "organization", "listing", "certificate")
         .only(*REPORT_ROW_FIELDS)
     )
 

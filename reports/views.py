@@ -18,6 +18,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Institution, Organization
+from evaluations import selectors as evaluation_selectors
 from marketplace.forms import PageForm
 
 from . import charts, exports, selectors, services
@@ -65,6 +66,10 @@ def dashboard(request):
     form = _filter_form(request, request.GET or None)
     filters = form.filters() if request.GET else selectors.ReportFilters()
     figures = selectors.dashboard(institution_id=request.institution_id, filters=filters)
+    evaluation = evaluation_selectors.evaluation_figures(
+        placements=selectors.institution_placements(institution_id=request.institution_id, filters=filters),
+        now=timezone.now(),
+    )
     chart_list = [
         charts.bars("fields", "Placements by field", figures.placements_by_field),
         charts.donut("compensation", "Placements by compensation", figures.compensation_share),
@@ -78,6 +83,7 @@ def dashboard(request):
             "form": form,
             "filters": filters,
             "figures": figures,
+            "evaluation": evaluation,
             "charts": chart_list,
             "institution": Institution.objects.only("name").get(pk=request.institution_id),
             "filter_query": _filter_query(form) if request.GET else "",

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "applications",
     "reports",
     "placements",
+    "evaluations",
     "conversations",
     "calendars",
 ]
@@ -308,6 +309,21 @@ CELERY_BEAT_SCHEDULE = {
     "placements-flag-attention": {
         "task": "placements.tasks.placements_flag_attention_task",
         "schedule": crontab(minute=35),
+    },
+    # Evaluation reminders on day 3 and day 10 of the window, and the closing of windows.
+    "evaluations-remind-day3": {
+        "task": "evaluations.tasks.evaluations_remind_task",
+        "schedule": crontab(minute=40),
+        "args": (3,),
+    },
+    "evaluations-remind-day10": {
+        "task": "evaluations.tasks.evaluations_remind_task",
+        "schedule": crontab(minute=45),
+        "args": (10,),
+    },
+    "evaluations-reveal-closed": {
+        "task": "evaluations.tasks.evaluations_reveal_closed_task",
+        "schedule": crontab(minute=50),
     },
     "saved-search-alerts-weekly": {
         "task": "listings.tasks.saved_search_alerts_task",

@@ -87,6 +87,19 @@ class PlacementReportRowOutput(Serializer):
     start_date = serializers.DateField()
     end_date = serializers.DateField()
     status = serializers.ChoiceField(choices=Placement.Status.choices)
+    hours_logged = serializers.DecimalField(max_digits=6, decimal_places=1)
+    certificate_code = serializers.SerializerMethodField(help_text="The certificate's code once it is issued.")
+    average_rating = serializers.DecimalField(
+        source="revealed_average",
+        max_digits=3,
+        decimal_places=2,
+        allow_null=True,
+        help_text="The supervisor's average rating, once the evaluation is revealed.",
+    )
+
+    def get_certificate_code(self, placement) -> str | None:
+        certificate = getattr(placement, "certificate", None)
+        return certificate.code if certificate is not None else None
 
 
 class ExportOutput(Serializer):

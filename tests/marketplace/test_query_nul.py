@@ -27,6 +27,7 @@ from accounts.models import Organization, StudentProfile
 from accounts.uploads import logo_check
 from applications.models import Placement
 from calendars.services import calendar_feed_issue
+from evaluations import services as evaluation_services
 from listings import alerts, expiry
 from listings import services as listing_services
 from notifications import services as notification_services
@@ -43,7 +44,8 @@ from tests.accounts.factories import (
     png_bytes,
 )
 from tests.applications.factories import AcceptedApplicationFactory, SubmittedApplicationFactory
-from tests.listings.factories import DraftListingFactory, PublishedListingFactory
+from tests.evaluations.factories import completed, student_evaluates, supervisor_evaluates
+from tests.listings.factories import DraftListingFactory, PublishedListingFactory, member_of
 from tests.reports.factories import CareerStaffFactory, InstitutionStudentFactory, OutcomeFactory
 from tests.support.world import World
 
@@ -157,6 +159,11 @@ def world() -> World:
     listing_services.saved_listing_toggle(user=student, listing=listing)
     Group.objects.create(name="Moderators")
     Token.objects.create(user=staff)
+    # The placement completed and evaluated by both sides: a certificate, a public portfolio.
+    placement = completed(placement, supervisor=member_of(placement.listing))
+    supervisor_evaluates(placement, member_of(placement.listing))
+    student_evaluates(placement)
+    evaluation_services.portfolio_update(student=student, is_public=True, slug="amara")
     w.users = {"anonymous": None, "student": student, "owner": owner, "careers": careers, "staff": staff}
     w.objects = {
         "institution": institution,
@@ -264,6 +271,24 @@ PAGES: dict[str, Page] = {
     "applications:pipeline": Page("owner", lambda w: {"pk": w.listing.pk}),
     "applications:employer_detail": Page("owner", lambda w: {"pk": w.application.pk}),
     "v1:employer-listing-applications": Page("owner", lambda w: {"pk": w.listing.pk}),
+    # the end of a placement
+    "evaluations:evaluation": Page("student", lambda w: {"pk": w.placement.pk}),
+    "evaluations:certificate_pdf": Page("student", lambda w: {"pk": w.placement.pk}),
+    "evaluations:credential_json": Page("student", lambda w: {"pk": w.placement.pk}),
+    "evaluations:badge_png": Page("student", lambda w: {"pk": w.placement.pk}),
+    "evaluations:verify": Page("anonymous", lambda w: {"code": w.placement.certificate.code}),
+    "evaluations:jwks": Page("anonymous"),
+    "evaluations:issuer": Page("anonymous"),
+    "evaluations:issuer_profile": Page("anonymous"),
+    "evaluations:revocations": Page("anonymous"),
+    "evaluations:organization_reviews": Page("anonymous", lambda w: {"slug": w.placement.organization.slug}),
+    "evaluations:careers_reviews": Page("careers"),
+    "evaluations:portfolio_settings": Page("student"),
+    "evaluations:portfolio": Page("anonymous", lambda w: {"slug": "amara"}),
+    "v1:placement-evaluation": Page("student", lambda w: {"pk": w.placement.pk}),
+    "v1:certificate-list": Page("student"),
+    "v1:certificate-verify": Page("anonymous", lambda w: {"code": w.placement.certificate.code}),
+    "v1:portfolio": Page("anonymous", lambda w: {"slug": "amara"}),
     # career services
     "accounts:my_institution": Page("careers"),
     "accounts:institution": Page("careers", lambda w: {"slug": w.institution.slug}),
@@ -295,6 +320,11 @@ ADMIN_PARAMS = ["q", "p", "o", "e", "all", "_popup", "_to_field", "_changelist_f
 REFUSED = {
     "admin:autocomplete": 403,  # no admin field uses autocomplete: every lookup is refused
     "admin:reports_exportauditlog_add": 403,  # the export audit log is written by exports only
+    # Signing keys come from rotation, certificates from completing a placement; neither is deleted.
+    "admin:evaluations_signingkey_add": 403,
+    "admin:evaluations_signingkey_delete": 403,
+    "admin:evaluations_certificate_add": 403,
+    "admin:evaluations_certificate_delete": 403,
     "admin/(?P<url>.*)$": 404,  # the admin's catch-all for unknown pages
     "account_confirm_login_code": 302,  # without a login by code under way, allauth sends one to log in
 }

@@ -29,6 +29,7 @@ from accounts import services as account_services
 from accounts.models import Membership, Organization
 from accounts.uploads import logo_check, resume_check
 from calendars import services as calendar_services
+from evaluations import services as evaluation_services
 from listings import services as listing_services
 from listings.alerts import unsubscribe_token
 from listings.expiry import extend_token
@@ -49,6 +50,7 @@ from tests.accounts.factories import (
     recruiter_of,
 )
 from tests.applications.factories import SubmittedApplicationFactory
+from tests.evaluations.factories import completed, student_evaluates, supervisor_evaluates
 from tests.listings.factories import PublishedListingFactory
 from tests.placements.factories import active_placement
 from tests.reports.factories import CareerStaffFactory, InstitutionStudentFactory
@@ -148,8 +150,23 @@ def world(db) -> World:
     placement_services.goals_confirm(placement=placement, user=employer)
     checkin = placement.checkins.order_by("due_on").first()
     placement_services.checkin_submit(checkin=checkin, user=student, hours=6, done="Cleaned the first wave")
+    # A completed placement of the student: both evaluations in, a certificate, a public portfolio.
+    finished = completed(
+        active_placement(
+            listing=PublishedListingFactory(organization=organization, actor=employer, requires_resume=False),
+            student=student,
+            supervisor=employer,
+        ),
+        supervisor=employer,
+    )
+    supervisor_evaluates(finished, employer)
+    student_evaluates(finished)
+    evaluation_services.portfolio_update(student=student, is_public=True, slug="ada-student")
     w.objects = {
         "placement": placement,
+        "finished": finished,
+        "evaluation": finished.evaluation,
+        "certificate": finished.certificate,
         "goal": placement.goals.order_by("pk").first(),
         "checkin": checkin,
         "institution": institution,
@@ -227,6 +244,8 @@ GOAL = lambda w: {"pk": w.placement.pk, "goal_pk": w.goal.pk}  # noqa: E731
 CHECKIN = lambda w: {"pk": w.placement.pk, "checkin_pk": w.checkin.pk}  # noqa: E731
 PROFILE = lambda w: {"pk": w.users["student"].student_profile.pk}  # noqa: E731
 EXPORT = lambda w: {"pk": w.export.pk}  # noqa: E731
+FINISHED = lambda w: {"pk": w.finished.pk}  # noqa: E731
+CODE = lambda w: {"code": w.certificate.code}  # noqa: E731
 
 TABLE: dict[str, Row] = {
     # Public pages and checks.
@@ -345,6 +364,32 @@ TABLE: dict[str, Row] = {
     "v1:placement-fee-received": like(API_FORM_TARGET, PLACEMENT),
     "v1:placement-complete": like(API_FORM_TARGET, PLACEMENT),
     "v1:placement-end": like(API_FORM_TARGET, PLACEMENT),
+    # The end of a placement: its evaluation (the two parties, career services read), the
+    # certificate (the PDF to the workspace, the credential files to the intern), public checks.
+    "evaluations:evaluation": row(404, PLACEMENT, anonymous=LOGIN, student=200, employer=200, careers=200),
+    "evaluations:supervisor_submit": like(FORM_TARGET, FINISHED),
+    "evaluations:student_submit": like(FORM_TARGET, FINISHED),
+    "evaluations:publish": like(FORM_TARGET, FINISHED),
+    "evaluations:certificate_pdf": row(404, FINISHED, anonymous=LOGIN, student=200, employer=200, careers=200),
+    "evaluations:credential_json": row(404, FINISHED, anonymous=LOGIN, student=200, employer=403, careers=403),
+    "evaluations:badge_png": row(404, FINISHED, anonymous=LOGIN, student=200, employer=403, careers=403),
+    "evaluations:verify": like(PUBLIC, CODE),
+    "evaluations:certificate_revoke": like(FORM_TARGET, CODE),
+    "evaluations:jwks": PUBLIC,
+    "evaluations:issuer": PUBLIC,
+    "evaluations:issuer_profile": PUBLIC,
+    "evaluations:revocations": PUBLIC,
+    "evaluations:organization_reviews": like(PUBLIC, lambda w: {"slug": w.organization.slug}),
+    "evaluations:review_reply": like(FORM_TARGET, lambda w: {"pk": w.evaluation.pk}),
+    "evaluations:careers_reviews": CAREERS,
+    "evaluations:portfolio_settings": STUDENTS,
+    "evaluations:portfolio": like(PUBLIC, lambda w: {"slug": "ada-student"}),
+    "v1:placement-evaluation": row(404, PLACEMENT, anonymous=403, student=200, employer=200, careers=200),
+    "v1:placement-evaluation-supervisor": like(API_FORM_TARGET, FINISHED),
+    "v1:placement-evaluation-student": like(API_FORM_TARGET, FINISHED),
+    "v1:certificate-list": row(200, anonymous=403),
+    "v1:certificate-verify": like(PUBLIC, CODE),
+    "v1:portfolio": like(PUBLIC, lambda w: {"slug": "ada-student"}),
     # The conversation of an application: its two parties.
     "conversations:inbox": SIGNED_IN,
     "conversations:thread": row(404, APPLICATION, anonymous=LOGIN, student=200, employer=200),
@@ -450,6 +495,9 @@ ADMIN_MODELS: dict[str, dict[str, int]] = {
     "reports.exportauditlog": {"add": 403},  # the audit log is written by exports only
     "reports.reportexport": {},
     "reports.outcomerecord": {},
+    # Keys are made by rotation and certificates by completing a placement; neither is deleted.
+    "evaluations.signingkey": {"add": 403, "delete": 403},
+    "evaluations.certificate": {"add": 403, "delete": 403},
 }
 
 

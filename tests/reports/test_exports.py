@@ -116,6 +116,9 @@ def expected(placements, *, typed: bool) -> list[list]:
                 p.start_date if typed else p.start_date.isoformat(),
                 p.end_date if typed else p.end_date.isoformat(),
                 p.get_status_display(),
+                p.hours_logged if typed else f"{p.hours_logged:f}",
+                "",  # no certificate: these placements were not completed through the workspace
+                "",  # no revealed evaluation, so no average rating
             ]
         )
     return rows
