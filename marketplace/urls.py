@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("placements.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("conversations.api.urls")),
+    path("", include("interviews.api.urls")),
 ]
 
 urlpatterns = [
@@ -38,6 +39,7 @@ urlpatterns = [
     path("placements/", include("placements.urls")),
     path("", include("conversations.urls")),
     path("calendar/", include("calendars.urls")),
+    path("", include("interviews.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file (?script), so the docs page
