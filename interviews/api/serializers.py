@@ -13,14 +13,21 @@ class TimeZoneField(serializers.ChoiceField):
         super().__init__(choices=TIME_ZONE_CHOICES, **kwargs)
 
 
+class LocalDateTimeField(serializers.DateTimeField):
+    """An aware datetime written with its own UTC offset (DRF would convert it to UTC)."""
+
+    def to_representation(self, value):
+        return value.isoformat()
+
+
 class TimeOutput(Serializer):
     """One time as both parties see it."""
 
     starts_at = serializers.DateTimeField(help_text="UTC")
     minutes = serializers.IntegerField()
-    local_start = serializers.DateTimeField(source="own", help_text="In the caller's time zone")
+    local_start = LocalDateTimeField(source="own", help_text="In the caller's time zone")
     local_zone = serializers.CharField(source="own_zone")
-    other_start = serializers.DateTimeField(source="other", help_text="In the other party's time zone")
+    other_start = LocalDateTimeField(source="other", help_text="In the other party's time zone")
     other_zone = serializers.CharField()
     outside_student_day = serializers.BooleanField(
         source="student_warning", help_text="Outside 08:00–21:00 in the student's time zone"
