@@ -5,7 +5,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Order matters: each app's demo data builds on the ones before it.
-DEMO_APPS = ["accounts", "notifications", "listings", "applications", "placements", "reports", "conversations"]
+DEMO_APPS = [
+    "accounts",
+    "notifications",
+    "listings",
+    "applications",
+    "placements",
+    "reports",
+    "conversations",
+    "interviews",
+]
 
 
 class Command(BaseCommand):
