@@ -15,6 +15,7 @@ from conversations.models import Message
 from interviews import services
 from interviews.models import Availability, Interview, InterviewInvite
 from tests.accounts.factories import CareerServicesFactory, InstitutionFactory
+from tests.applications.factories import ShortlistedApplicationFactory
 from tests.listings.factories import member_of
 
 from .factories import applicant, booked, propose
@@ -271,3 +272,22 @@ def test_the_api_proposes_books_with_409_for_a_taken_time_and_moves():
     assert moved.json()["starts_at"] == "2026-05-07T13:00:00Z"
     cancelled = student.post(reverse("v1:interview-cancel", args=[interview_id]), {"reason": "Found a place"})
     assert cancelled.json()["status"] == "cancelled"
+
+
+@pytest.mark.parametrize("count", [2, 5])
+def test_the_interview_lists_ask_the_same_number_of_queries_whatever_their_length(count, django_assert_num_queries):
+    """One applicant booked, the others choosing; the first also chooses times for a second listing."""
+    first = applicant()
+    others = [applicant(listing=first.listing) for _ in range(count - 1)]
+    booked(propose(first, times=TIMES))
+    for other in others:
+        propose(other, times=[(date(2026, 5, 8), time(10)), (date(2026, 5, 8), time(11))])
+    second = applicant(listing_zone="Asia/Tokyo")
+    second_for_first = ShortlistedApplicationFactory(listing=second.listing, student=first.student)
+    propose(second_for_first, times=TIMES, time_zone="Asia/Tokyo")
+    employer = client_for(member_of(first.listing))
+    with django_assert_num_queries(7):
+        assert employer.get(reverse("interviews:organization")).status_code == 200
+    student = client_for(first.student)
+    with django_assert_num_queries(6):
+        assert student.get(reverse("interviews:mine")).status_code == 200
