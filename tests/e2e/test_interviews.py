@@ -94,3 +94,20 @@ def test_employer_proposes_student_books_in_her_zone_then_moves_it(page, demo_da
     # 11:00 in São Paulo is 15:00 in Berlin, the employer's browser zone.
     expect(row.get_by_test_id("own-time")).to_have_text(f"{later:%a %-d %b %Y}, 15:00–15:30")
     expect(row).to_contain_text("Moved")
+
+
+def test_employer_keeps_weekly_windows_and_careers_sees_missed_interviews(page, demo_data):
+    log_in(page, "employer@demo.example")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Interviews").click()
+    page.get_by_role("link", name="Weekly interview windows").click()
+    page.get_by_label("Day").select_option("Friday")
+    page.get_by_label("From").fill("10:00")
+    page.get_by_role("textbox", name="To", exact=True).fill("12:00")
+    page.get_by_role("button", name="Add window").click()
+    expect(page.get_by_test_id("windows")).to_contain_text("Friday 10:00–12:00 Europe/Berlin")
+    log_out(page)
+
+    log_in(page, "careers@demo.example")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Missed interviews").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Missed interviews")
+    expect(page.get_by_test_id("no-shows")).to_contain_text("No missed interviews recorded.")
