@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Membership, User
-from applications.models import Application
+from applications.models import Application, ApplicationStatusChange
+from notifications.models import Notification
 
 from . import services
 from .models import Availability, InterviewInvite
@@ -47,10 +49,20 @@ def _propose(application: Application, *, hours: list[int], days_ahead: int) -> 
     return proposed.round.invites.get(application=application)
 
 
+def _backdate(since, *, days: int = 2) -> None:
+    """Demo realism: the invitations went out two days ago, so they sit behind the demo's newer
+    notifications (the welcome first) rather than on top of them."""
+    earlier = timedelta(days=days)
+    Notification.objects.filter(created_at__gte=since).update(created_at=F("created_at") - earlier)
+    ApplicationStatusChange.objects.filter(created_at__gte=since).update(created_at=F("created_at") - earlier)
+    Application.objects.filter(status_changed_at__gte=since).update(status_changed_at=F("status_changed_at") - earlier)
+
+
 def seed(stdout) -> None:
     student = User.objects.filter(email=STUDENT).first()
     if student is None:
         return
+    started = timezone.now()
     applications = {
         a.listing.title: a
         for a in Application.objects.filter(student=student, listing__title__in=[BOOKED, TO_CHOOSE]).select_related(
@@ -80,4 +92,6 @@ def seed(stdout) -> None:
                     end=time(17),
                     time_zone=booked.listing.time_zone,
                 )
+    if made:
+        _backdate(started)
     stdout.write(f"  interviews: {', '.join(made) or 'already there'}")
