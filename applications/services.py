@@ -35,6 +35,7 @@ from .models import (
     Placement,
 )
 from .permissions import apply_refusal, can_review_application, can_view_pipeline
+from .signals import applications_left_status
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +162,9 @@ def _move(
         application=locked, from_status=from_status, to_status=to_status, actor=user, message=message
     )
     _notify_change(application=locked, change=change, actor=actor)
+    applications_left_status.send(
+        sender=Application, application_ids=[locked.pk], from_status=from_status, to_status=to_status
+    )
     return change
 
 
@@ -237,6 +241,13 @@ def applications_close_for_listings(*, listing_ids: list[int], reason: str = "",
                     if row.student is not None
                 ],
             )
+            for from_status in sorted({row.status for row in rows}):
+                applications_left_status.send(
+                    sender=Application,
+                    application_ids=[row.pk for row in rows if row.status == from_status],
+                    from_status=from_status,
+                    to_status=S.CLOSED,
+                )
             closed += len(rows)
 
 

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import CheckIn, Goal, Placement
+from interviews.selectors import calendar_interviews
+from interviews.times import local, student_zone
 from listings.models import Listing
 from listings.timezones import zone
 from placements.permissions import visible_placements_filter
@@ -171,8 +173,37 @@ def goal_due_dates(user, *, now: datetime) -> Iterable[CalendarEvent]:
         )
 
 
+def interviews(user, *, now: datetime) -> Iterable[CalendarEvent]:
+    """Each booked interview of the user (as the student or a member of the organization), in the
+    student's zone for the student and the organization's for its members. Its key is the UID
+    of the emailed invitation, so a calendar that has both shows one event."""
+    for interview in calendar_interviews(user=user, since=now - PAST_DEADLINES):
+        application = interview.application
+        listing = application.listing
+        zone_name = student_zone(application) if user.is_student else interview.time_zone
+        who = listing.organization.name if user.is_student else _who_applied(application)
+        yield CalendarEvent(
+            key=interview.key,
+            summary=f"Interview with {who}: {listing.title}",
+            start=local(interview.starts_at, zone_name),
+            end=local(interview.ends_at, zone_name),
+            description=f"How to join: {interview.location}",
+            url=reverse("interviews:detail", args=[interview.pk]),
+        )
+
+
+def _who_applied(application) -> str:
+    return application.student.get_full_name() if application.student else "Former user"
+
+
 EventSource = Callable[..., Iterable[CalendarEvent]]
-SOURCES: list[EventSource] = [placement_dates, checkin_due_dates, goal_due_dates, saved_listing_deadlines]
+SOURCES: list[EventSource] = [
+    placement_dates,
+    checkin_due_dates,
+    goal_due_dates,
+    saved_listing_deadlines,
+    interviews,
+]
 
 
 def events_for(user, *, now: datetime | None = None) -> list[CalendarEvent]:

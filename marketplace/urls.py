@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("notifications.api.urls")),
     path("", include("reports.api.urls")),
     path("", include("conversations.api.urls")),
+    path("", include("interviews.api.urls")),
 ]
 
 urlpatterns = [
@@ -41,6 +42,7 @@ urlpatterns = [
     path("", include("evaluations.urls")),
     path("", include("conversations.urls")),
     path("calendar/", include("calendars.urls")),
+    path("", include("interviews.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file (?script), so the docs page

@@ -60,6 +60,9 @@ class OutboxEmail(models.Model):
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # Files sent with the email, rendered when the event was recorded (e.g. an interview's .ics):
+    # [{"filename": ..., "content": <text>, "mimetype": "text/calendar; method=REQUEST"}].
+    attachments = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -13,6 +13,7 @@ import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from email.mime.text import MIMEText
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -79,6 +80,19 @@ def _email_opt_outs(event: events.Event, user_ids: list[int]) -> set[int]:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A text file sent with an email. ``mimetype`` may carry parameters: an invitation is
+    ``text/calendar; method=REQUEST`` (RFC 6047), which calendar applications look for."""
+
+    filename: str
+    content: str
+    mimetype: str = "text/plain"
+
+    def as_json(self) -> dict:
+        return {"filename": self.filename, "content": self.content, "mimetype": self.mimetype}
+
+
+@dataclass(frozen=True)
 class Message:
     """One occurrence of an event for one recipient (see :func:`notify_each`)."""
 
@@ -87,6 +101,8 @@ class Message:
     context: dict
     url: str = ""
     summary: str = ""
+    # Files attached to the email (see :class:`Attachment`); the in-app notification has none.
+    attachments: tuple[Attachment, ...] = ()
 
 
 def notify(
@@ -141,6 +157,7 @@ def notify_each(*, event: str, messages: Iterable[Message], in_app: bool = True)
                     subject=subject,
                     body_text=text,
                     body_html=html,
+                    attachments=[a.as_json() for a in m.attachments],
                 )
             )
     Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
@@ -276,7 +293,23 @@ def _message(row: OutboxEmail) -> EmailMultiAlternatives:
     )
     if row.body_html:
         message.attach_alternative(row.body_html, "text/html")
+    for item in row.attachments or []:
+        message.attach(_mime_attachment(item))
     return message
+
+
+def _mime_attachment(item: dict) -> MIMEText:
+    """One stored attachment as a MIME part, its content type's parameters kept (Django's
+    ``attach(filename, content, mimetype)`` would drop ``method=REQUEST``)."""
+    mimetype, *params = [part.strip() for part in item.get("mimetype", "text/plain").split(";")]
+    subtype = mimetype.split("/", 1)[1] if "/" in mimetype else "plain"
+    part = MIMEText(item["content"], subtype, "utf-8")
+    for param in params:
+        name, _, value = param.partition("=")
+        if name and value:
+            part.set_param(name.strip(), value.strip().strip('"'))
+    part.add_header("Content-Disposition", "attachment", filename=item["filename"])
+    return part
 
 
 def _error_text(exc: BaseException) -> str:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "evaluations",
     "conversations",
     "calendars",
+    "interviews",
 ]
 
 MIDDLEWARE = [
@@ -329,6 +330,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "listings.tasks.saved_search_alerts_task",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
         "args": ("weekly",),
+    },
+    # Interview reminders 24 h and 1 h ahead: runs every 5 minutes, each interview reminded once.
+    "interviews-remind-day": {
+        "task": "interviews.tasks.interviews_remind_task",
+        "schedule": timedelta(minutes=5),
+        "args": ("day",),
+    },
+    "interviews-remind-hour": {
+        "task": "interviews.tasks.interviews_remind_task",
+        "schedule": timedelta(minutes=5),
+        "args": ("hour",),
+    },
+    "interviews-expire-rounds": {
+        "task": "interviews.tasks.interview_rounds_expire_task",
+        "schedule": timedelta(minutes=15),
     },
     "conversations-send-digests": {
         "task": "conversations.tasks.conversation_digests_task",

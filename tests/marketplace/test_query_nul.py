@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import time, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -20,6 +21,7 @@ from django.http import QueryDict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts import services as account_services
@@ -28,6 +30,7 @@ from accounts.uploads import logo_check
 from applications.models import Placement
 from calendars.services import calendar_feed_issue
 from evaluations import services as evaluation_services
+from interviews import services as interview_services
 from listings import alerts, expiry
 from listings import services as listing_services
 from notifications import services as notification_services
@@ -164,6 +167,21 @@ def world() -> World:
     supervisor_evaluates(placement, member_of(placement.listing))
     student_evaluates(placement)
     evaluation_services.portfolio_update(student=student, is_public=True, slug="amara")
+    interviewing = SubmittedApplicationFactory(
+        listing=PublishedListingFactory(organization=organization, actor=owner, title="Interview listing"),
+        student=student,
+    )
+    soon = timezone.localdate() + timedelta(days=3)
+    proposed = interview_services.interview_round_propose(
+        listing=interviewing.listing,
+        application_ids=[interviewing.pk],
+        user=owner,
+        slots=[interview_services.SlotInput(day=soon, at=time(hour), minutes=30) for hour in (10, 11)],
+        time_zone="Europe/Berlin",
+        location="https://meet.example.org/acme",
+    )
+    invite = proposed.round.invites.get()
+    interview = interview_services.interview_book(invite=invite, slot_id=proposed.round.slots.first().pk, user=student)
     w.users = {"anonymous": None, "student": student, "owner": owner, "careers": careers, "staff": staff}
     w.objects = {
         "institution": institution,
@@ -179,6 +197,9 @@ def world() -> World:
         "invitation": pending_invitation(organization=organization, email="new.recruiter@example.org"),
         "notification": Notification.objects.filter(recipient=owner).first(),
         "feed_token": calendar_feed_issue(user=student),
+        "interview_application": interviewing,
+        "invite": invite,
+        "interview": interview,
     }
     return w
 
@@ -256,6 +277,17 @@ PAGES: dict[str, Page] = {
     "calendars:settings": Page("student"),
     "calendars:feed": Page("anonymous", lambda w: {"token": w.feed_token}),
     "calendars:event": Page("student", lambda w: {"key": f"placement-start-{w.placement.pk}"}),
+    "interviews:mine": Page("student"),
+    "interviews:choose": Page("student", lambda w: {"pk": w.invite.pk}),
+    "interviews:detail": Page("student", lambda w: {"pk": w.interview.pk}),
+    "v1:interview-list": Page("student"),
+    "v1:interview-detail": Page("student", lambda w: {"pk": w.interview.pk}),
+    "v1:interview-invitation": Page("student", lambda w: {"pk": w.invite.pk}),
+    "interviews:propose": Page("owner", lambda w: {"pk": w.interview_application.pk}),
+    "interviews:listing": Page("owner", lambda w: {"pk": w.interview_application.listing_id}),
+    "interviews:organization": Page("owner"),
+    "interviews:availability": Page("owner"),
+    "interviews:careers_no_shows": Page("careers"),
     # employers
     "accounts:organization": Page("owner"),
     "accounts:organization_create": Page("owner"),

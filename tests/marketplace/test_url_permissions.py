@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import time, timedelta
 from urllib.parse import urlparse
 
 import pytest
@@ -23,6 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts import services as account_services
@@ -30,6 +32,7 @@ from accounts.models import Membership, Organization
 from accounts.uploads import logo_check, resume_check
 from calendars import services as calendar_services
 from evaluations import services as evaluation_services
+from interviews import services as interview_services
 from listings import services as listing_services
 from listings.alerts import unsubscribe_token
 from listings.expiry import extend_token
@@ -162,11 +165,34 @@ def world(db) -> World:
     supervisor_evaluates(finished, employer)
     student_evaluates(finished)
     evaluation_services.portfolio_update(student=student, is_public=True, slug="ada-student")
+    # An interview of the student at another listing of the organization: proposed, then booked.
+    interviewing = SubmittedApplicationFactory(
+        listing=PublishedListingFactory(organization=organization, actor=employer, requires_resume=False),
+        student=student,
+    )
+    soon = timezone.localdate() + timedelta(days=3)
+    proposed = interview_services.interview_round_propose(
+        listing=interviewing.listing,
+        application_ids=[interviewing.pk],
+        user=employer,
+        slots=[interview_services.SlotInput(day=soon, at=time(hour, 0), minutes=30) for hour in (10, 11)],
+        time_zone="Europe/Berlin",
+        location="https://meet.example.org/acme",
+    )
+    invite = proposed.round.invites.get()
+    interview = interview_services.interview_book(invite=invite, slot_id=proposed.round.slots.first().pk, user=student)
+    window = interview_services.availability_add(
+        user=employer, weekday=1, start=time(14), end=time(17), time_zone="Europe/Berlin"
+    )
     w.objects = {
         "placement": placement,
         "finished": finished,
         "evaluation": finished.evaluation,
         "certificate": finished.certificate,
+        "interview_application": interviewing,
+        "invite": invite,
+        "interview": interview,
+        "window": window,
         "goal": placement.goals.order_by("pk").first(),
         "checkin": checkin,
         "institution": institution,
@@ -246,6 +272,9 @@ PROFILE = lambda w: {"pk": w.users["student"].student_profile.pk}  # noqa: E731
 EXPORT = lambda w: {"pk": w.export.pk}  # noqa: E731
 FINISHED = lambda w: {"pk": w.finished.pk}  # noqa: E731
 CODE = lambda w: {"code": w.certificate.code}  # noqa: E731
+INTERVIEW_APPLICATION = lambda w: {"pk": w.interview_application.pk}  # noqa: E731
+INVITE = lambda w: {"pk": w.invite.pk}  # noqa: E731
+INTERVIEW = lambda w: {"pk": w.interview.pk}  # noqa: E731
 
 TABLE: dict[str, Row] = {
     # Public pages and checks.
@@ -399,6 +428,29 @@ TABLE: dict[str, Row] = {
     "v1:conversation-messages": row(404, APPLICATION, anonymous=403, student=200, employer=200),
     "v1:conversation-mark-read": like(API_FORM_TARGET, APPLICATION),
     "v1:conversation-unread": row(200, anonymous=403),
+    # Interviews: the two parties of the application; windows and lists of one's own organization.
+    "interviews:propose": row(404, INTERVIEW_APPLICATION, anonymous=LOGIN, employer=200),
+    "interviews:listing_propose": like(FORM_TARGET, LISTING),
+    "interviews:listing": row(404, LISTING, anonymous=LOGIN, employer=200),
+    "interviews:organization": EMPLOYERS,
+    "interviews:availability": EMPLOYERS,
+    "interviews:availability_remove": like(FORM_TARGET, lambda w: {"pk": w.window.pk}),
+    "interviews:mine": STUDENTS,
+    "interviews:choose": row(404, INVITE, anonymous=LOGIN, student=200, employer=200),
+    "interviews:book": like(FORM_TARGET, INVITE),
+    "interviews:other_times": like(FORM_TARGET, INVITE),
+    "interviews:detail": row(404, INTERVIEW, anonymous=LOGIN, student=200, employer=200),
+    "interviews:reschedule": like(FORM_TARGET, INTERVIEW),
+    "interviews:cancel": like(FORM_TARGET, INTERVIEW),
+    "interviews:no_show": like(FORM_TARGET, INTERVIEW),
+    "interviews:careers_no_shows": CAREERS,
+    "v1:interview-list": row(200, anonymous=403),
+    "v1:interview-detail": row(404, INTERVIEW, anonymous=403, student=200, employer=200),
+    "v1:interview-reschedule": like(API_FORM_TARGET, INTERVIEW),
+    "v1:interview-cancel": like(API_FORM_TARGET, INTERVIEW),
+    "v1:interview-invitation": row(404, INVITE, anonymous=403, student=200, employer=200),
+    "v1:interview-book": like(API_FORM_TARGET, INVITE),
+    "v1:interview-propose": like(API_FORM_TARGET, INTERVIEW_APPLICATION),
     # Calendars: each user's own; the private feed's secret URL is its own credential.
     "calendars:settings": SIGNED_IN,
     "calendars:issue": FORM_TARGET,

@@ -14,6 +14,7 @@ DEMO_APPS = [
     "reports",
     "evaluations",
     "conversations",
+    "interviews",
 ]
 
 

@@ -1,0 +1,228 @@
+"""The interviews API: the same selectors, services and permission functions as the pages.
+Interviews and invitations the caller is not a party to are 404; a time that cannot be booked
+(taken, expired) is 409 with the reason."""
+
+from datetime import UTC
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from applications.models import Application
+
+from .. import selectors, services
+from ..choices import Party
+from ..permissions import party_of
+from ..times import student_zone
+from .serializers import (
+    BookInput,
+    CancelInput,
+    InterviewOutput,
+    InvitationOutput,
+    ProposeInput,
+    ProposeOutput,
+    RescheduleInput,
+)
+
+ERRORS = {400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
+
+
+def _errors(exc: ValidationError, status: int = 400) -> Response:
+    body = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    return Response(body, status=status)
+
+
+def _zone(party: Party, application, default: str) -> str:
+    # The API has no browser: an organization's member sees the organization's (the round's) zone.
+    return student_zone(application) if party == Party.STUDENT else default
+
+
+def _interview_data(interview, party) -> dict:
+    interview.time = selectors.interview_shown(
+        interview, party=party, viewer_zone=_zone(party, interview.application, interview.time_zone)
+    )
+    return InterviewOutput(interview).data
+
+
+def _invitation_data(invite, party) -> dict:
+    zone_name = _zone(party, invite.application, invite.round.time_zone)
+    invite.respond_by = invite.round.respond_by
+    invite.slots = [
+        {"id": slot.pk, "time": time} for slot, time in selectors.slot_times(invite, party=party, viewer_zone=zone_name)
+    ]
+    return InvitationOutput(invite).data
+
+
+class InterviewListApi(APIView):
+    """The caller's upcoming interviews: their own (student) or their organization's (members)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="interviews_list", responses={200: InterviewOutput(many=True), **ERRORS})
+    def get(self, request):
+        now = timezone.now()
+        if request.user.is_student:
+            upcoming, party = selectors.student_upcoming(user=request.user, now=now), Party.STUDENT
+        elif request.user.is_employer:
+            upcoming, party = selectors.organization_upcoming(user=request.user, now=now), Party.ORGANIZATION
+        else:
+            return Response([])
+        return Response([_interview_data(i, party) for i in upcoming.interviews])
+
+
+class _InterviewApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def load(self, request, pk: int):
+        found = selectors.interview_for_viewer(user=request.user, pk=pk)
+        if found is None:
+            raise Http404
+        return found
+
+    def answer(self, request, pk: int) -> Response:
+        return Response(_interview_data(*self.load(request, pk)))
+
+
+class InterviewDetailApi(_InterviewApi):
+    @extend_schema(operation_id="interviews_retrieve", responses={200: InterviewOutput, **ERRORS})
+    def get(self, request, pk: int):
+        return self.answer(request, pk)
+
+
+class RescheduleApi(_InterviewApi):
+    @extend_schema(
+        operation_id="interviews_reschedule",
+        description="Either side moves the interview; both get the calendar update (same UID, higher SEQUENCE).",
+        request=RescheduleInput,
+        responses={200: InterviewOutput, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        interview, _party = self.load(request, pk)
+        serializer = RescheduleInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        starts_at = serializer.validated_data["starts_at"].astimezone(UTC)
+        try:
+            services.interview_reschedule(
+                interview=interview,
+                user=request.user,
+                day=starts_at.date(),
+                at=starts_at.time().replace(tzinfo=None),
+                time_zone="UTC",
+                minutes=serializer.validated_data.get("minutes"),
+            )
+        except ValidationError as exc:
+            return _errors(exc)
+        return self.answer(request, pk)
+
+
+class CancelApi(_InterviewApi):
+    @extend_schema(
+        operation_id="interviews_cancel",
+        description="Either side cancels; both get METHOD:CANCEL.",
+        request=CancelInput,
+        responses={200: InterviewOutput, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        interview, _party = self.load(request, pk)
+        serializer = CancelInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.interview_cancel(
+                interview=interview, user=request.user, reason=serializer.validated_data.get("reason", "")
+            )
+        except ValidationError as exc:
+            return _errors(exc)
+        return self.answer(request, pk)
+
+
+class _InvitationApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def load(self, request, pk: int):
+        found = selectors.invite_for_viewer(user=request.user, pk=pk, now=timezone.now())
+        if found is None:
+            raise Http404
+        return found
+
+
+class InvitationApi(_InvitationApi):
+    @extend_schema(
+        operation_id="interview_invitations_retrieve",
+        description="The times still open, in the caller's zone with the other party's beside.",
+        responses={200: InvitationOutput, **ERRORS},
+    )
+    def get(self, request, pk: int):
+        return Response(_invitation_data(*self.load(request, pk)))
+
+
+class BookApi(_InvitationApi):
+    @extend_schema(
+        operation_id="interview_invitations_book",
+        description="The student books one open time; 409 when it was just taken or is no longer offered.",
+        request=BookInput,
+        responses={201: InterviewOutput, 409: OpenApiTypes.OBJECT, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        invite, party = self.load(request, pk)
+        if party != Party.STUDENT:
+            raise PermissionDenied("Only the student books an interview time.")
+        serializer = BookInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            interview = services.interview_book(
+                invite=invite, slot_id=serializer.validated_data["slot"], user=request.user
+            )
+        except services.BookingRefused as exc:
+            return Response({"detail": " ".join(exc.messages), "code": exc.code}, status=409)
+        except ValidationError as exc:
+            return _errors(exc)
+        found = selectors.interview_for_viewer(user=request.user, pk=interview.pk)
+        return Response(_interview_data(*found), status=201)
+
+
+class ProposeApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="interview_slots_propose",
+        description="The organization proposes 2–8 times (moving the application to `interview`).",
+        request=ProposeInput,
+        responses={201: ProposeOutput, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        application = Application.objects.select_related("listing__organization").filter(pk=pk).first()
+        if application is None or party_of(request.user, application) is None:
+            raise Http404
+        if party_of(request.user, application) != Party.ORGANIZATION:
+            raise PermissionDenied("Only the organization proposes interview times.")
+        serializer = ProposeInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            proposed = services.interview_round_propose(
+                listing=application.listing,
+                application_ids=[application.pk],
+                user=request.user,
+                slots=[services.SlotInput(day=s["date"], at=s["time"], minutes=data["minutes"]) for s in data["slots"]],
+                time_zone=data["time_zone"],
+                location=data["location"],
+                respond_by=data.get("respond_by"),
+            )
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
+        except ValidationError as exc:
+            return _errors(exc)
+        invite = proposed.round.invites.filter(application=application).first()
+        return Response(
+            ProposeOutput(
+                {"invitation": invite.pk if invite else None, "invited": proposed.invited, "skipped": proposed.skipped}
+            ).data,
+            status=201,
+        )
