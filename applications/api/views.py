@@ -8,7 +8,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,6 +18,7 @@ from listings import selectors as listing_selectors
 from listings.models import Listing
 from listings.permissions import can_view_listing
 from listings.search import viewer_for
+from marketplace.api_permissions import SIGNED_IN
 
 from .serializers import (
     ApplicantFilterInput,
@@ -55,7 +55,7 @@ def _own_or_404(request, pk: int) -> Application:
 class StudentApplicationListApi(APIView):
     """The signed-in student's applications, newest first."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     @extend_schema(operation_id="applications_list", responses={200: ApplicationOutput(many=True), **ERRORS})
     def get(self, request):
@@ -68,7 +68,7 @@ class StudentApplicationListApi(APIView):
 class StudentApplicationCreateApi(APIView):
     """Apply to a listing (JSON, or multipart with a PDF ``resume``)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
@@ -102,7 +102,7 @@ class StudentApplicationCreateApi(APIView):
 
 
 class StudentApplicationDetailApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     @extend_schema(operation_id="applications_retrieve", responses={200: ApplicationDetailOutput, **ERRORS})
     def get(self, request, pk: int):
@@ -110,7 +110,7 @@ class StudentApplicationDetailApi(APIView):
 
 
 class _StudentMoveApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
     to_status: str = ""
 
     def post(self, request, pk: int):
@@ -172,7 +172,7 @@ class StudentApplicationDeclineApi(_StudentMoveApi):
 class EmployerListingApplicationsApi(APIView):
     """The applicants of one of the organization's listings (optionally one status)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     @extend_schema(operation_id="employer_listing_applications", responses={200: ApplicantOutput(many=True), **ERRORS})
     def get(self, request, pk: int):
@@ -194,7 +194,7 @@ class EmployerListingApplicationsApi(APIView):
 class EmployerApplicationStatusApi(APIView):
     """Move an applicant through the pipeline (reject, offer with a start date, …)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     @extend_schema(
         operation_id="employer_application_change_status",

@@ -1,7 +1,6 @@
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,6 +9,7 @@ from listings.forms import SearchForm
 from listings.permissions import can_view_listing
 from listings.search import Params, search_listings, viewer_for
 from listings.timezones import overlap_hours, viewer_today
+from marketplace.api_permissions import API_DEFAULT
 
 from .serializers import ListingDetailOutput, ListingSearchOutput
 
@@ -34,7 +34,7 @@ SEARCH_PARAMETERS = [
 class ListingListApi(APIView):
     """Search published listings: the same search, filters and facets as the browse page."""
 
-    permission_classes = [AllowAny]
+    permission_classes = API_DEFAULT
 
     @extend_schema(
         operation_id="listings_search",
@@ -69,7 +69,7 @@ class ListingListApi(APIView):
 class ListingDetailApi(APIView):
     """One listing, as its public page shows it (404 when the viewer may not see it)."""
 
-    permission_classes = [AllowAny]
+    permission_classes = API_DEFAULT
 
     @extend_schema(operation_id="listings_retrieve", responses={200: ListingDetailOutput})
     def get(self, request, pk: int):

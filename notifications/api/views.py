@@ -1,8 +1,9 @@
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from marketplace.api_permissions import SIGNED_IN
 
 from .. import selectors, services
 from .serializers import NotificationOutputSerializer
@@ -11,7 +12,7 @@ from .serializers import NotificationOutputSerializer
 class NotificationListApi(generics.ListAPIView):
     """The signed-in user's notifications, newest first."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
     serializer_class = NotificationOutputSerializer
 
     def get_queryset(self):
@@ -19,7 +20,7 @@ class NotificationListApi(generics.ListAPIView):
 
 
 class NotificationMarkReadApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     @extend_schema(
         request=inline_serializer(

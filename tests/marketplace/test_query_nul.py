@@ -20,7 +20,6 @@ from django.http import QueryDict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
-from rest_framework.authtoken.models import Token
 
 from accounts import services as account_services
 from accounts.models import Organization, StudentProfile
@@ -156,7 +155,7 @@ def world() -> World:
     PeriodicTaskRun.objects.get_or_create(task="test")
     listing_services.saved_listing_toggle(user=student, listing=listing)
     Group.objects.create(name="Moderators")
-    Token.objects.create(user=staff)
+    account_services.personal_token_create(user=staff, name="Script", scope="read", lifetime_days=30)
     w.users = {"anonymous": None, "student": student, "owner": owner, "careers": careers, "staff": staff}
     w.objects = {
         "institution": institution,
@@ -221,6 +220,9 @@ PAGES: dict[str, Page] = {
     "accounts:profile_edit": Page("student"),
     "accounts:institution_link_request": Page("student"),
     "accounts:account_delete": Page("student"),
+    "accounts:tokens": Page("student"),
+    "v1:me": Page("student"),
+    "v1:token-list": Page("student"),
     "accounts:resume": Page("student", lambda w: {"pk": w.profile.pk}),
     "notifications:list": Page("student"),
     "notifications:preferences": Page("student"),
@@ -289,6 +291,7 @@ ADMIN_PARAMS = ["q", "p", "o", "e", "all", "_popup", "_to_field", "_changelist_f
 REFUSED = {
     "admin:autocomplete": 403,  # no admin field uses autocomplete: every lookup is refused
     "admin:reports_exportauditlog_add": 403,  # the export audit log is written by exports only
+    "admin:accounts_personaltoken_add": 403,  # a token is made by its user, who alone sees the secret
     "admin/(?P<url>.*)$": 404,  # the admin's catch-all for unknown pages
     "account_confirm_login_code": 302,  # without a login by code under way, allauth sends one to log in
 }

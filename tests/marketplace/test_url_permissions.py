@@ -5,6 +5,10 @@ included), so a new page without a row here fails the test: a page cannot ship w
 deciding who may open it. Pages and API endpoints are requested with GET (the API's other methods
 are covered by its own tests).
 
+The read-only token role is the student calling with a read-only personal token
+(``Authorization: Bearer``) and no session: unless its row says otherwise, it gets the student's
+answer on the API and the anonymous visitor's on pages (a token is no key to the site's pages).
+
 The roles are those the product has, each seen from the same objects: a student's application to
 an employer's listing, at the student's institution.
 """
@@ -23,7 +27,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from rest_framework.authtoken.models import Token
 
 from accounts import services as account_services
 from accounts.models import Membership, Organization
@@ -63,6 +66,7 @@ ROLES = (
     "careers",
     "other_careers",
     "staff",
+    "readonly_token",
 )
 
 # What a row expects besides a status code: a redirect to the site's login page, to the admin's
@@ -70,6 +74,8 @@ ROLES = (
 LOGIN = "login"
 ADMIN_LOGIN = "admin login"
 REDIRECT = "redirect"
+# The read-only token's default: the student's answer on the API, the anonymous one on pages.
+AS_TOKEN = "as token"
 
 
 def answer(response) -> int | str:
@@ -86,7 +92,14 @@ def answer(response) -> int | str:
 def answers(default, **by_role) -> dict[str, int | str]:
     unknown = set(by_role) - set(ROLES)
     assert not unknown, unknown
-    return {role: by_role.get(role, default) for role in ROLES}
+    return {role: by_role.get(role, AS_TOKEN if role == "readonly_token" else default) for role in ROLES}
+
+
+def expected(row: Row, key: str, role: str):
+    got = row.answers[role]
+    if got == AS_TOKEN:
+        got = row.answers["student" if key.startswith("v1:") else "anonymous"]
+    return got
 
 
 @pytest.fixture
@@ -110,6 +123,7 @@ def world(db) -> World:
         "careers": careers,
         "other_careers": other_careers,
         "staff": staff,
+        "readonly_token": None,  # no session: the client sends the token (see the test)
     }
     listing = PublishedListingFactory(
         organization=organization, actor=employer, requires_resume=True, skills=["Python"]
@@ -136,7 +150,9 @@ def world(db) -> World:
     )
     PeriodicTaskRun.objects.create(task="notifications.tasks.outbox_sweep_task", last_state="SUCCESS")
     Group.objects.create(name="Moderators")
-    Token.objects.create(user=student)
+    _token, w.token_secret = account_services.personal_token_create(
+        user=student, name="Script", scope="read", lifetime_days=30
+    )
     # A placement of the student with the same organization: two goals agreed, a check-in written.
     placement = active_placement(
         listing=PublishedListingFactory(organization=organization, actor=employer, requires_resume=False),
@@ -212,7 +228,7 @@ PUBLIC = row(200)
 SIGNED_IN = row(200, anonymous=LOGIN)
 # A form's target: only POST acts, a GET is refused (after the login, where the view needs one).
 FORM_TARGET = row(405, anonymous=LOGIN)
-API_FORM_TARGET = row(405, anonymous=403)
+API_FORM_TARGET = row(405, anonymous=401)
 STUDENTS = row(403, anonymous=LOGIN, student=200, other_student=200)
 EMPLOYERS = row(403, anonymous=LOGIN, employer=200, other_employer=200)
 CAREERS = row(403, anonymous=LOGIN, careers=200, other_careers=200)
@@ -261,6 +277,8 @@ TABLE: dict[str, Row] = {
     # Every signed-in user's own pages.
     "accounts:next_step": row(REDIRECT, anonymous=LOGIN),
     "accounts:account_delete": SIGNED_IN,
+    "accounts:tokens": SIGNED_IN,
+    "accounts:token_revoke": like(FORM_TARGET, lambda w: {"pk": 1}),
     "notifications:list": SIGNED_IN,
     "notifications:preferences": SIGNED_IN,
     "notifications:open": like(FORM_TARGET, lambda w: {"pk": w.notification.pk}),
@@ -328,14 +346,14 @@ TABLE: dict[str, Row] = {
     "placements:complete": like(FORM_TARGET, PLACEMENT),
     "placements:end_early": like(FORM_TARGET, PLACEMENT),
     # The API lists each user's own placements; anyone else's placement is not found.
-    "v1:placement-list": row(200, anonymous=403),
-    "v1:placement-detail": row(404, PLACEMENT, anonymous=403, student=200, employer=200, careers=200),
-    "v1:placement-goals": row(404, PLACEMENT, anonymous=403, student=200, employer=200, careers=200),
+    "v1:placement-list": row(200, anonymous=401),
+    "v1:placement-detail": row(404, PLACEMENT, anonymous=401, student=200, employer=200, careers=200),
+    "v1:placement-goals": row(404, PLACEMENT, anonymous=401, student=200, employer=200, careers=200),
     "v1:placement-goals-confirm": like(API_FORM_TARGET, PLACEMENT),
     "v1:placement-goal": like(API_FORM_TARGET, GOAL),  # PATCH and DELETE only
     "v1:placement-goal-done": like(API_FORM_TARGET, GOAL),
     "v1:placement-schedule": like(API_FORM_TARGET, PLACEMENT),
-    "v1:placement-checkins": row(404, PLACEMENT, anonymous=403, student=200, employer=200, careers=200),
+    "v1:placement-checkins": row(404, PLACEMENT, anonymous=401, student=200, employer=200, careers=200),
     "v1:placement-checkin-submit": like(API_FORM_TARGET, CHECKIN),
     "v1:placement-checkin-feedback": like(API_FORM_TARGET, CHECKIN),
     "v1:placement-fee-accept": like(API_FORM_TARGET, PLACEMENT),
@@ -349,9 +367,9 @@ TABLE: dict[str, Row] = {
     "conversations:poll": row(404, APPLICATION, anonymous=LOGIN, student=204, employer=204),  # nothing new
     "conversations:earlier": row(404, APPLICATION, anonymous=LOGIN, student=200, employer=200),
     "conversations:post": like(FORM_TARGET, APPLICATION),
-    "v1:conversation-messages": row(404, APPLICATION, anonymous=403, student=200, employer=200),
+    "v1:conversation-messages": row(404, APPLICATION, anonymous=401, student=200, employer=200),
     "v1:conversation-mark-read": like(API_FORM_TARGET, APPLICATION),
-    "v1:conversation-unread": row(200, anonymous=403),
+    "v1:conversation-unread": row(200, anonymous=401),
     # Calendars: each user's own; the private feed's secret URL is its own credential.
     "calendars:settings": SIGNED_IN,
     "calendars:issue": FORM_TARGET,
@@ -382,18 +400,22 @@ TABLE: dict[str, Row] = {
     "listings:moderation": SITE_STAFF,
     "listings:moderation-decide": like(FORM_TARGET, lambda w: {"pk": w.listing.pk, "decision": "approve"}),
     "notifications:operations": ADMIN_PAGE,
-    # The API (session-authenticated here; 403 without a session).
+    # The API (session-authenticated here, or the read-only token; 401 without either).
     "v1:listing-list": PUBLIC,
     "v1:listing-detail": like(PUBLIC, LISTING),
-    "v1:application-list": row(403, student=200, other_student=200),
+    "v1:application-list": row(403, anonymous=401, student=200, other_student=200),
     "v1:application-create": API_FORM_TARGET,
-    "v1:application-detail": row(403, APPLICATION, student=200, other_student=404),
+    "v1:application-detail": row(403, APPLICATION, anonymous=401, student=200, other_student=404),
     "v1:application-withdraw": like(API_FORM_TARGET, APPLICATION),
     "v1:application-accept": like(API_FORM_TARGET, APPLICATION),
     "v1:application-decline": like(API_FORM_TARGET, APPLICATION),
-    "v1:employer-listing-applications": row(403, LISTING, employer=200, other_employer=404),
+    "v1:employer-listing-applications": row(403, LISTING, anonymous=401, employer=200, other_employer=404),
     "v1:employer-application-status": like(API_FORM_TARGET, APPLICATION),
-    "v1:notification-list": row(200, anonymous=403),
+    "v1:notification-list": row(200, anonymous=401),
+    # Every user's own account and tokens.
+    "v1:me": row(200, anonymous=401),
+    "v1:token-list": row(200, anonymous=401),
+    "v1:token-revoke": like(API_FORM_TARGET, lambda w: {"pk": 1}),
     "v1:notification-mark-read": API_FORM_TARGET,
     # The admin: site staff only; everyone else is sent to its login (which sends on to the site's).
     "admin:index": ADMIN_PAGE,
@@ -419,7 +441,6 @@ ADMIN_MODELS: dict[str, dict[str, int]] = {
     "auth.group": {},
     "sites.site": {},
     "account.emailaddress": {},
-    "authtoken.tokenproxy": {},
     "accounts.user": {},
     "accounts.institution": {},
     "accounts.organization": {},
@@ -429,6 +450,7 @@ ADMIN_MODELS: dict[str, dict[str, int]] = {
     "accounts.invitation": {},
     "accounts.institutionlinkrequest": {},
     "accounts.employerapproval": {},
+    "accounts.personaltoken": {"add": 403},  # made by its user, who alone sees the secret
     "notifications.outboxemail": {},
     "notifications.notification": {},
     "notifications.notificationpreference": {},
@@ -489,7 +511,11 @@ def test_every_model_in_the_admin_has_a_row():
 def test_every_url_answers_each_role_as_its_row_says(world, role):
     # A failing page is reported as a 500 among the other answers, not raised.
     client = Client(REMOTE_ADDR=fresh_ip(), raise_request_exception=False)
-    if world.users[role] is not None:
+    if role == "readonly_token":
+        client = Client(
+            REMOTE_ADDR=fresh_ip(), raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {world.token_secret}"
+        )
+    elif world.users[role] is not None:
         client.force_login(world.users[role])
     table = full_table()
     wrong = {}
@@ -498,6 +524,7 @@ def test_every_url_answers_each_role_as_its_row_says(world, role):
             continue  # reported by test_every_url_pattern_has_a_permission_row
         url = table[key].url(world, key)
         got = answer(client.get(url))
-        if got != table[key].answers[role]:
-            wrong[key] = f"GET {url}: expected {table[key].answers[role]}, got {got}"
+        want = expected(table[key], key, role)
+        if got != want:
+            wrong[key] = f"GET {url}: expected {want}, got {got}"
     assert wrong == {}, f"as {role}:\n" + "\n".join(wrong.values())
