@@ -7,7 +7,7 @@ Session requests (the site's JavaScript) are not limited by it.
 
 from __future__ import annotations
 
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated, IsAuthenticatedOrReadOnly
 
 
 def token_allows(token, method: str) -> bool:
@@ -29,3 +29,5 @@ class TokenScope(BasePermission):
 # Views that need a signed-in user: ``permission_classes = SIGNED_IN``.
 API_DEFAULT = [TokenScope]
 SIGNED_IN = [TokenScope, IsAuthenticated]
+# Anyone reads, the signed-in write (through the view's own checks).
+READ_OR_SIGNED_IN = [TokenScope, IsAuthenticatedOrReadOnly]

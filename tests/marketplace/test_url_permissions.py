@@ -402,7 +402,10 @@ TABLE: dict[str, Row] = {
     "notifications:operations": ADMIN_PAGE,
     # The API (session-authenticated here, or the read-only token; 401 without either).
     "v1:listing-list": PUBLIC,
-    "v1:listing-detail": like(PUBLIC, LISTING),
+    "v1:listing-detail": like(PUBLIC, LISTING),  # its members also PATCH, PUT and DELETE it
+    "v1:listing-submit": like(API_FORM_TARGET, LISTING),
+    "v1:listing-close": like(API_FORM_TARGET, LISTING),
+    "v1:listing-duplicate": like(API_FORM_TARGET, LISTING),
     "v1:application-list": row(403, anonymous=401, student=200, other_student=200),
     "v1:application-create": API_FORM_TARGET,
     "v1:application-detail": row(403, APPLICATION, anonymous=401, student=200, other_student=404),
