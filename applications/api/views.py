@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -21,12 +21,19 @@ from listings.search import viewer_for
 from marketplace.api_permissions import SIGNED_IN
 
 from .serializers import (
+    ApplicantDetailOutput,
     ApplicantFilterInput,
     ApplicantOutput,
     ApplicationCreateInput,
     ApplicationDetailOutput,
+    ApplicationFilterInput,
     ApplicationOutput,
+    ApplicationPageOutput,
+    BulkRejectInput,
+    BulkRejectOutput,
     MessageInput,
+    NoteInput,
+    NoteOutput,
     StatusChangeInput,
 )
 
@@ -52,17 +59,47 @@ def _own_or_404(request, pk: int) -> Application:
     return application
 
 
-class StudentApplicationListApi(APIView):
-    """The signed-in student's applications, newest first."""
+ROLE_APPLICATION_DETAIL = PolymorphicProxySerializer(
+    component_name="ApplicationDetailForRole",
+    serializers=[ApplicationDetailOutput, ApplicantDetailOutput],
+    resource_type_field_name=None,
+    many=False,
+)
+
+
+class ApplicationListApi(APIView):
+    """Applications, scoped by who asks: a student's own, or an organization member's applicants
+    to the organization's listings (``ApplicantOutput``). Filter by listing and status."""
 
     permission_classes = SIGNED_IN
 
-    @extend_schema(operation_id="applications_list", responses={200: ApplicationOutput(many=True), **ERRORS})
+    @extend_schema(
+        operation_id="applications_list",
+        parameters=[
+            OpenApiParameter("listing", int, description="Only this listing's applications"),
+            OpenApiParameter("status", str, enum=list(S.values)),
+            OpenApiParameter("page", int),
+        ],
+        responses={200: ApplicationPageOutput, **ERRORS},
+    )
     def get(self, request):
-        _student_only(request)
+        params = ApplicationFilterInput(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        listing_id, status = params.validated_data.get("listing"), params.validated_data.get("status")
+        if can_apply_at_all(request.user):
+            qs, output = selectors.student_applications(user=request.user), ApplicationOutput
+            if listing_id is not None:
+                qs = qs.filter(listing_id=listing_id)
+        elif (organization_id := organization_id_of(request.user)) is not None:
+            qs = selectors.applications_for_organization(organization_id=organization_id, listing_id=listing_id)
+            output = ApplicantOutput
+        else:
+            raise PermissionDenied("Only students and members of an organization have applications.")
+        if status:
+            qs = qs.filter(status=status)
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(selectors.student_applications(user=request.user), request, view=self)
-        return paginator.get_paginated_response(ApplicationOutput(page, many=True).data)
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(output(page, many=True).data)
 
 
 class StudentApplicationCreateApi(APIView):
@@ -101,12 +138,75 @@ class StudentApplicationCreateApi(APIView):
         return Response(ApplicationDetailOutput(application).data, status=201)
 
 
-class StudentApplicationDetailApi(APIView):
+def _reviewed_or_404(request, pk: int) -> Application:
+    """One of the organization's applications, for its members (404 for anyone else's)."""
+    if organization_id_of(request.user) is None:
+        raise PermissionDenied("Only members of an organization review applications.")
+    application = selectors.application_for_employer(pk=pk)
+    if application is None or not can_review_application(request.user, application):
+        raise Http404
+    return application
+
+
+class ApplicationDetailApi(APIView):
+    """One application: the student's own view, or the reviewing organization's (with its notes)."""
+
     permission_classes = SIGNED_IN
 
-    @extend_schema(operation_id="applications_retrieve", responses={200: ApplicationDetailOutput, **ERRORS})
+    @extend_schema(operation_id="applications_retrieve", responses={200: ROLE_APPLICATION_DETAIL, **ERRORS})
     def get(self, request, pk: int):
-        return Response(ApplicationDetailOutput(_own_or_404(request, pk)).data)
+        if can_apply_at_all(request.user):
+            return Response(ApplicationDetailOutput(_own_or_404(request, pk)).data)
+        return Response(ApplicantDetailOutput(_reviewed_or_404(request, pk)).data)
+
+
+class ApplicationNotesApi(APIView):
+    """The team's private notes on an applicant (never shown to the student): read and add."""
+
+    permission_classes = SIGNED_IN
+
+    @extend_schema(operation_id="applications_notes_list", responses={200: NoteOutput(many=True), **ERRORS})
+    def get(self, request, pk: int):
+        application = _reviewed_or_404(request, pk)
+        return Response(NoteOutput(application.notes.all(), many=True).data)
+
+    @extend_schema(operation_id="applications_notes_create", request=NoteInput, responses={201: NoteOutput, **ERRORS})
+    def post(self, request, pk: int):
+        application = _reviewed_or_404(request, pk)
+        data = NoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            note = services.application_note_add(
+                application=application, author=request.user, body=data.validated_data["body"]
+            )
+        except ValidationError as exc:
+            return _errors(exc)
+        return Response(NoteOutput(note).data, status=201)
+
+
+class ApplicationBulkRejectApi(APIView):
+    """Reject many applicants of one listing with one message (each is told once)."""
+
+    permission_classes = SIGNED_IN
+
+    @extend_schema(
+        operation_id="applications_bulk_reject", request=BulkRejectInput, responses={200: BulkRejectOutput, **ERRORS}
+    )
+    def post(self, request):
+        if organization_id_of(request.user) is None:
+            raise PermissionDenied("Only members of an organization reject applicants.")
+        data = BulkRejectInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        listing = Listing.objects.filter(pk=data.validated_data["listing"]).first()
+        if listing is None or not can_view_pipeline(request.user, listing):
+            return Response({"listing": ["No such listing of your organization."]}, status=400)
+        rejected = services.applications_bulk_reject(
+            listing=listing,
+            application_ids=data.validated_data["applications"],
+            user=request.user,
+            message=data.validated_data["message"],
+        )
+        return Response(BulkRejectOutput({"rejected": rejected}).data)
 
 
 class _StudentMoveApi(APIView):

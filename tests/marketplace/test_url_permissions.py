@@ -406,9 +406,14 @@ TABLE: dict[str, Row] = {
     "v1:listing-submit": like(API_FORM_TARGET, LISTING),
     "v1:listing-close": like(API_FORM_TARGET, LISTING),
     "v1:listing-duplicate": like(API_FORM_TARGET, LISTING),
-    "v1:application-list": row(403, anonymous=401, student=200, other_student=200),
+    # One collection scoped by role: a student's own applications, an organization's applicants.
+    "v1:application-list": row(403, anonymous=401, student=200, other_student=200, employer=200, other_employer=200),
+    "v1:application-bulk-reject": API_FORM_TARGET,
     "v1:application-create": API_FORM_TARGET,
-    "v1:application-detail": row(403, APPLICATION, anonymous=401, student=200, other_student=404),
+    "v1:application-detail": row(
+        403, APPLICATION, anonymous=401, student=200, other_student=404, employer=200, other_employer=404
+    ),
+    "v1:application-notes": row(403, APPLICATION, anonymous=401, employer=200, other_employer=404),
     "v1:application-withdraw": like(API_FORM_TARGET, APPLICATION),
     "v1:application-accept": like(API_FORM_TARGET, APPLICATION),
     "v1:application-decline": like(API_FORM_TARGET, APPLICATION),
