@@ -247,3 +247,32 @@ def test_a_read_only_token_cannot_write_listings():
     assert api.post("/api/v1/listings/", body(), format="json").status_code == 403
     assert api.post(f"/api/v1/listings/{listing.pk}/submit/").status_code == 403
     assert Listing.objects.get(pk=listing.pk).status == "draft"
+
+
+def test_the_readme_micro_internship_example_is_accepted(employer):
+    readme = {
+        "kind": "micro",
+        "title": "Survey data clean-up",
+        "field": "research",
+        "description": "Clean and document a 2,000-row survey.",
+        "skills": ["Python", "pandas"],
+        "compensation_type": "fixed_fee",
+        "compensation_amount": "300",
+        "currency": "EUR",
+        "hours_per_week": 10,
+        "duration_days": 14,
+        "estimated_total_hours": 20,
+        "work_start": "09:00",
+        "work_end": "17:00",
+        "time_zone": "Europe/Berlin",
+        "questions": [{"prompt": "Which tools do you use for data cleaning?"}],
+    }
+    response = api_for(employer).post("/api/v1/listings/", readme, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["effective_hourly_rate"] == "15.00"
+    listing_id = response.json()["id"]
+    api = api_for(employer)
+    assert api.post(f"/api/v1/listings/{listing_id}/submit/").json()["status"] == "published"
+    etag = api.get(f"/api/v1/listings/{listing_id}/")["ETag"]
+    edited = api.patch(f"/api/v1/listings/{listing_id}/", {"openings": 2}, format="json", HTTP_IF_MATCH=etag)
+    assert edited.status_code == 200 and edited.json()["openings"] == 2
