@@ -629,6 +629,14 @@ def personal_token_create(*, user: User, name: str, scope: str, lifetime_days: i
             prefix=secret[: len(TOKEN_PREFIX) + 6],
             expires_at=now + timedelta(days=lifetime_days),
         )
+        notify(
+            event=events.TOKEN_CREATED.name,
+            recipients=[user],
+            key=f"accounts.token:{token.pk}",
+            context={"token": token, "scope": token.get_scope_display()},
+            url=reverse("accounts:tokens"),
+            summary=f"API token “{token.name}” created ({token.get_scope_display().lower()}).",
+        )
     return token, secret
 
 

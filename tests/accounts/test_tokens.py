@@ -221,3 +221,12 @@ def test_every_api_view_checks_the_token_scope():
         ):
             missing.append(route)
     assert missing == []
+
+
+def test_creating_a_token_tells_its_owner_once(outbox):
+    student = StudentFactory()
+    token, secret = make(student, scope="read", name="Laptop script")
+    emails = outbox(to=student.email)
+    assert [e.event for e in emails] == ["accounts.token_created"]
+    assert "Laptop script" in emails[0].body_text and token.prefix in emails[0].body_text
+    assert secret not in emails[0].body_text
