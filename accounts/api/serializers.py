@@ -100,3 +100,38 @@ class MeUpdateInput(Serializer):
     visibility = serializers.ChoiceField(choices=StudentProfile.Visibility.choices, required=False)
     resume = serializers.FileField(required=False, help_text="A PDF résumé (multipart/form-data)")
     remove_resume = serializers.BooleanField(required=False)
+
+
+class MyOrganizationOutput(Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    website = serializers.CharField()
+    country = serializers.CharField()
+    description = serializers.CharField()
+    verification = serializers.CharField()
+    verified = serializers.BooleanField(source="is_verified")
+    created_at = serializers.DateTimeField()
+
+
+class MemberOutput(Serializer):
+    id = serializers.IntegerField(help_text="The membership's id")
+    name = serializers.CharField(source="user.name")
+    email = serializers.EmailField(source="user.email")
+    role = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class InvitationOutput(Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    invited_by = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+
+    def get_invited_by(self, obj) -> str:
+        return obj.invited_by.get_full_name() if obj.invited_by else ""
+
+
+class InvitationInput(Serializer):
+    email = serializers.EmailField(max_length=254)

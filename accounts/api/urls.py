@@ -4,6 +4,19 @@ from . import views
 
 urlpatterns = [
     path("me/", views.MeApi.as_view(), name="me"),
+    path("organization/", views.OrganizationApi.as_view(), name="organization"),
+    path("organization/members/", views.OrganizationMembersApi.as_view(), name="organization-members"),
+    path(
+        "organization/members/<int:pk>/remove/",
+        views.OrganizationMemberRemoveApi.as_view(),
+        name="organization-member-remove",
+    ),
+    path("organization/invitations/", views.OrganizationInvitationsApi.as_view(), name="organization-invitations"),
+    path(
+        "organization/invitations/<int:pk>/revoke/",
+        views.OrganizationInvitationRevokeApi.as_view(),
+        name="organization-invitation-revoke",
+    ),
     path("tokens/", views.TokenListApi.as_view(), name="token-list"),
     path("tokens/<int:pk>/revoke/", views.TokenRevokeApi.as_view(), name="token-revoke"),
 ]

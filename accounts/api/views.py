@@ -14,11 +14,21 @@ from rest_framework.views import APIView
 
 from accounts import permissions, selectors, services
 from accounts.forms import StudentProfileForm
-from accounts.models import PersonalToken
+from accounts.models import Invitation, Membership, PersonalToken
 from marketplace.api_exceptions import form_errors, validation_error
 from marketplace.api_permissions import SIGNED_IN
 
-from .serializers import MeOutput, MeUpdateInput, TokenCreatedOutput, TokenCreateInput, TokenOutput
+from .serializers import (
+    InvitationInput,
+    InvitationOutput,
+    MemberOutput,
+    MeOutput,
+    MeUpdateInput,
+    MyOrganizationOutput,
+    TokenCreatedOutput,
+    TokenCreateInput,
+    TokenOutput,
+)
 
 ERRORS = {400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT}
 
@@ -138,3 +148,120 @@ class TokenRevokeApi(APIView):
         if token is None:
             raise Http404
         return Response(TokenOutput(token).data)
+
+
+# --- the member's organization ----------------------------------------------------------------------
+
+
+def _organization(request):
+    organization = permissions.organization_for(request.user)
+    if organization is None:
+        raise PermissionDenied("Only members of an organization have one.")
+    return organization
+
+
+def _owned(request):
+    organization = _organization(request)
+    if not permissions.can_manage_organization(request.user, organization):
+        raise PermissionDenied("Only the organization's owner manages members and invitations.")
+    return organization
+
+
+class OrganizationApi(APIView):
+    """The signed-in member's organization."""
+
+    permission_classes = SIGNED_IN
+
+    @extend_schema(operation_id="organization_retrieve", responses={200: MyOrganizationOutput, **ERRORS})
+    def get(self, request):
+        return Response(MyOrganizationOutput(_organization(request)).data)
+
+
+class OrganizationMembersApi(APIView):
+    """The organization's members, owner first (every member may read them)."""
+
+    permission_classes = SIGNED_IN
+
+    @extend_schema(operation_id="organization_members_list", responses={200: MemberOutput(many=True), **ERRORS})
+    def get(self, request):
+        members = selectors.organization_members(_organization(request))
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(members, request, view=self)
+        return paginator.get_paginated_response(MemberOutput(page, many=True).data)
+
+
+class OrganizationMemberRemoveApi(APIView):
+    """The owner removes a recruiter (the owner transfers ownership on the organization page)."""
+
+    permission_classes = SIGNED_IN
+
+    @extend_schema(
+        operation_id="organization_members_remove",
+        request=None,
+        responses={204: None, 404: OpenApiTypes.OBJECT, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        organization = _owned(request)
+        membership = (
+            Membership.objects.select_related("user", "organization").filter(pk=pk, organization=organization).first()
+        )
+        if membership is None:
+            raise Http404
+        try:
+            services.membership_remove(membership=membership, by=request.user)
+        except ValidationError as exc:
+            raise validation_error(exc) from None
+        return Response(status=204)
+
+
+class OrganizationInvitationsApi(APIView):
+    """The owner's pending invitations (GET) and a new one by email (POST: the invitee is emailed)."""
+
+    permission_classes = SIGNED_IN
+
+    @extend_schema(operation_id="organization_invitations_list", responses={200: InvitationOutput(many=True), **ERRORS})
+    def get(self, request):
+        invitations = selectors.pending_invitations(organization=_owned(request))
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(invitations, request, view=self)
+        return paginator.get_paginated_response(InvitationOutput(page, many=True).data)
+
+    @extend_schema(
+        operation_id="organization_invitations_create",
+        request=InvitationInput,
+        responses={201: InvitationOutput, **ERRORS},
+    )
+    def post(self, request):
+        organization = _owned(request)
+        data = InvitationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            invitation = services.invitation_create(
+                invited_by=request.user, email=data.validated_data["email"], organization=organization
+            )
+        except ValidationError as exc:
+            raise validation_error(exc) from None
+        return Response(InvitationOutput(invitation).data, status=201)
+
+
+class OrganizationInvitationRevokeApi(APIView):
+    """Withdraw a pending invitation (its link stops working)."""
+
+    permission_classes = SIGNED_IN
+
+    @extend_schema(
+        operation_id="organization_invitations_revoke",
+        request=None,
+        responses={204: None, 404: OpenApiTypes.OBJECT, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        organization = _owned(request)
+        invitation = (
+            Invitation.objects.select_related("organization", "institution")
+            .filter(pk=pk, organization=organization)
+            .first()
+        )
+        if invitation is None or not permissions.can_revoke_invitation(request.user, invitation):
+            raise Http404
+        services.invitation_revoke(invitation=invitation, by=request.user)
+        return Response(status=204)

@@ -236,6 +236,9 @@ PAGES: dict[str, Page] = {
     "v1:application-list": Page("student"),
     "v1:application-detail": Page("student", lambda w: {"pk": w.application.pk}),
     "v1:notification-list": Page("student"),
+    "v1:organization": Page("owner"),
+    "v1:organization-members": Page("owner"),
+    "v1:organization-invitations": Page("owner"),
     "placements:workspace": Page("student", lambda w: {"pk": w.placement.pk}),
     "v1:placement-list": Page("student"),
     "v1:placement-detail": Page("student", lambda w: {"pk": w.placement.pk}),
@@ -265,6 +268,7 @@ PAGES: dict[str, Page] = {
     "applications:pipeline": Page("owner", lambda w: {"pk": w.listing.pk}),
     "applications:employer_detail": Page("owner", lambda w: {"pk": w.application.pk}),
     "v1:employer-listing-applications": Page("owner", lambda w: {"pk": w.listing.pk}),
+    "v1:application-notes": Page("owner", lambda w: {"pk": w.application.pk}),
     # career services
     "accounts:my_institution": Page("careers"),
     "accounts:institution": Page("careers", lambda w: {"slug": w.institution.slug}),

@@ -420,6 +420,12 @@ TABLE: dict[str, Row] = {
     "v1:employer-listing-applications": row(403, LISTING, anonymous=401, employer=200, other_employer=404),
     "v1:employer-application-status": like(API_FORM_TARGET, APPLICATION),
     "v1:notification-list": row(200, anonymous=401),
+    # The member's own organization: every member reads it; its owner manages members and invitations.
+    "v1:organization": row(403, anonymous=401, employer=200, other_employer=200),
+    "v1:organization-members": row(403, anonymous=401, employer=200, other_employer=200),
+    "v1:organization-member-remove": like(API_FORM_TARGET, lambda w: {"pk": w.membership.pk}),
+    "v1:organization-invitations": row(403, anonymous=401, employer=200, other_employer=200),
+    "v1:organization-invitation-revoke": like(API_FORM_TARGET, lambda w: {"pk": w.invitation.pk}),
     # Every user's own account and tokens.
     "v1:me": row(200, anonymous=401),
     "v1:token-list": row(200, anonymous=401),
