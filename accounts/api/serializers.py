@@ -135,3 +135,32 @@ class InvitationOutput(Serializer):
 
 class InvitationInput(Serializer):
     email = serializers.EmailField(max_length=254)
+
+
+class LinkRequestOutput(Serializer):
+    id = serializers.IntegerField()
+    student_name = serializers.CharField(source="student.name")
+    student_email = serializers.EmailField(source="student.email")
+    student_number = serializers.CharField()
+    message = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class InstitutionStaffOutput(Serializer):
+    name = serializers.CharField(source="user.name")
+    email = serializers.EmailField(source="user.email")
+
+
+class MyInstitutionOutput(Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    country = serializers.CharField()
+    domains = serializers.ListField(child=serializers.CharField())
+    student_count = serializers.IntegerField(help_text="Students linked by address or approved request")
+    staff = InstitutionStaffOutput(many=True)
+    link_requests = LinkRequestOutput(many=True, help_text="Pending requests of students to be linked")
+
+
+class LinkDecisionInput(Serializer):
+    decision = serializers.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])

@@ -17,6 +17,12 @@ urlpatterns = [
         views.OrganizationInvitationRevokeApi.as_view(),
         name="organization-invitation-revoke",
     ),
+    path("institution/", views.InstitutionApi.as_view(), name="institution"),
+    path(
+        "institution/link-requests/<int:pk>/decide/",
+        views.LinkRequestDecideApi.as_view(),
+        name="institution-link-request-decide",
+    ),
     path("tokens/", views.TokenListApi.as_view(), name="token-list"),
     path("tokens/<int:pk>/revoke/", views.TokenRevokeApi.as_view(), name="token-revoke"),
 ]

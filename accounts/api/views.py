@@ -14,16 +14,18 @@ from rest_framework.views import APIView
 
 from accounts import permissions, selectors, services
 from accounts.forms import StudentProfileForm
-from accounts.models import Invitation, Membership, PersonalToken
+from accounts.models import InstitutionLinkRequest, Invitation, Membership, PersonalToken
 from marketplace.api_exceptions import form_errors, validation_error
 from marketplace.api_permissions import SIGNED_IN
 
 from .serializers import (
     InvitationInput,
     InvitationOutput,
+    LinkDecisionInput,
     MemberOutput,
     MeOutput,
     MeUpdateInput,
+    MyInstitutionOutput,
     MyOrganizationOutput,
     TokenCreatedOutput,
     TokenCreateInput,
@@ -264,4 +266,61 @@ class OrganizationInvitationRevokeApi(APIView):
         if invitation is None or not permissions.can_revoke_invitation(request.user, invitation):
             raise Http404
         services.invitation_revoke(invitation=invitation, by=request.user)
+        return Response(status=204)
+
+
+# --- the career-services staff member's institution ------------------------------------------------
+
+
+class InstitutionApi(APIView):
+    """The signed-in career-services staff member's institution: domains, staff, linked students'
+    count and the students' pending link requests (the institution page)."""
+
+    permission_classes = SIGNED_IN
+
+    @extend_schema(operation_id="institution_retrieve", responses={200: MyInstitutionOutput, **ERRORS})
+    def get(self, request):
+        institution = permissions.institution_for_staff(request.user)
+        if institution is None:
+            raise PermissionDenied("Only career-services staff of an institution have one.")
+        page = selectors.institution_page(institution)
+        data = {
+            "id": institution.pk,
+            "name": institution.name,
+            "slug": institution.slug,
+            "country": institution.country,
+            "domains": [d.domain for d in page["domains"]],
+            "student_count": page["student_count"],
+            "staff": page["staff"],
+            "link_requests": page["link_requests"],
+        }
+        return Response(MyInstitutionOutput(data).data)
+
+
+class LinkRequestDecideApi(APIView):
+    """Approve (the student is linked) or reject a student's request to join the institution."""
+
+    permission_classes = SIGNED_IN
+
+    @extend_schema(
+        operation_id="institution_link_requests_decide",
+        request=LinkDecisionInput,
+        responses={204: None, 404: OpenApiTypes.OBJECT, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        if permissions.institution_for_staff(request.user) is None:
+            raise PermissionDenied("Only career-services staff decide link requests.")
+        link_request = InstitutionLinkRequest.objects.select_related("institution", "student").filter(pk=pk).first()
+        if link_request is None or not permissions.can_decide_link_request(request.user, link_request):
+            raise Http404
+        data = LinkDecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.institution_link_decide(
+                link_request=link_request,
+                decided_by=request.user,
+                approve=data.validated_data["decision"] == "approve",
+            )
+        except ValidationError as exc:
+            raise validation_error(exc) from None
         return Response(status=204)

@@ -236,6 +236,7 @@ PAGES: dict[str, Page] = {
     "v1:application-list": Page("student"),
     "v1:application-detail": Page("student", lambda w: {"pk": w.application.pk}),
     "v1:notification-list": Page("student"),
+    "v1:institution": Page("careers"),
     "v1:organization": Page("owner"),
     "v1:organization-members": Page("owner"),
     "v1:organization-invitations": Page("owner"),

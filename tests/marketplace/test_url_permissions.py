@@ -426,6 +426,9 @@ TABLE: dict[str, Row] = {
     "v1:organization-member-remove": like(API_FORM_TARGET, lambda w: {"pk": w.membership.pk}),
     "v1:organization-invitations": row(403, anonymous=401, employer=200, other_employer=200),
     "v1:organization-invitation-revoke": like(API_FORM_TARGET, lambda w: {"pk": w.invitation.pk}),
+    # The career-services staff member's institution and its students' link requests.
+    "v1:institution": row(403, anonymous=401, careers=200, other_careers=200),
+    "v1:institution-link-request-decide": like(API_FORM_TARGET, lambda w: {"pk": w.link_request.pk}),
     # Every user's own account and tokens.
     "v1:me": row(200, anonymous=401),
     "v1:token-list": row(200, anonymous=401),
