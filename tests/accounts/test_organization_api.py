@@ -72,3 +72,25 @@ def test_a_read_only_token_cannot_invite(team):
     assert api.get("/api/v1/organization/invitations/").status_code == 200
     assert api.post("/api/v1/organization/invitations/", {"email": "x@example.org"}, format="json").status_code == 403
     assert Invitation.objects.count() == before
+
+
+def test_members_and_invitations_lists_have_a_constant_number_of_queries(team, django_assert_num_queries):
+    from accounts.services import invitation_create
+
+    owner = team["owner"]
+    _, secret = personal_token_create(user=owner, name="HR", scope="read", lifetime_days=30)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    api.get("/api/v1/organization/members/")  # records the token's use for the next minute
+    invitation_create(invited_by=owner, email="first@example.org", organization=team["organization"])
+    # The token with its user, the membership, its organization, the count, the page.
+    counts = {"/api/v1/organization/members/": 5, "/api/v1/organization/invitations/": 5}
+    for url, expected in counts.items():
+        with django_assert_num_queries(expected):
+            api.get(url)
+    for n in range(6):
+        recruiter_of(team["organization"])
+        invitation_create(invited_by=owner, email=f"person{n}@example.org", organization=team["organization"])
+    for url, expected in counts.items():
+        with django_assert_num_queries(expected):
+            assert api.get(url).json()["count"] >= 6
