@@ -11,6 +11,7 @@ from .models import (
     Invitation,
     Membership,
     Organization,
+    PersonalToken,
     Skill,
     StudentProfile,
     User,
@@ -117,3 +118,23 @@ class InstitutionLinkRequestAdmin(admin.ModelAdmin):
     list_display = ["student", "institution", "status", "created_at", "decided_at"]
     list_filter = ["status", "institution"]
     raw_id_fields = ["student", "decided_by"]
+
+
+@admin.register(PersonalToken)
+class PersonalTokenAdmin(admin.ModelAdmin):
+    """Staff see tokens (never a secret: only its hash exists) and can revoke a leaked one."""
+
+    list_display = ["name", "user", "prefix", "scope", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    list_filter = ["scope"]
+    search_fields = ["user__email", "name", "prefix"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "name", "scope", "key_hash", "prefix", "created_at", "last_used_at", "expires_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False  # a token is made by its user, who alone sees the secret
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True):
+            services.personal_token_revoke(user=token.user, token_id=token.pk)

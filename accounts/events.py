@@ -32,4 +32,12 @@ LINK_DECIDED = Event(
     user_configurable=False,
 )
 
-register(INVITATION, ORGANIZATION_VERIFICATION, OWNERSHIP_TRANSFERRED, LINK_REQUESTED, LINK_DECIDED)
+TOKEN_CREATED = Event(
+    "accounts.token_created",
+    "An API token was created for my account",
+    "accounts/email/token_created",
+    # A security notice: if someone else made it, this email is how the owner finds out.
+    user_configurable=False,
+)
+
+register(INVITATION, ORGANIZATION_VERIFICATION, OWNERSHIP_TRANSFERRED, LINK_REQUESTED, LINK_DECIDED, TOKEN_CREATED)

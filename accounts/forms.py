@@ -16,7 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from marketplace.forms import Form, ModelForm, TextRuleMixin
 
 from . import services
-from .models import TIME_ZONE_CHOICES, Institution, Organization, Role, StudentProfile
+from .models import TIME_ZONE_CHOICES, Institution, Organization, PersonalToken, Role, StudentProfile
 from .uploads import logo_check, resume_check
 
 DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -386,3 +386,24 @@ class InstitutionDomainForm(ModelForm):
 
     def clean_domain(self):
         return domain_normalize(self.cleaned_data["domain"])
+
+
+class PersonalTokenForm(BootstrapMixin, Form):
+    name = forms.CharField(label="Name", max_length=100, help_text="What will use it, e.g. “My applications script”.")
+    scope = forms.ChoiceField(
+        label="Access",
+        choices=PersonalToken.Scope.choices,
+        initial=PersonalToken.Scope.READ,
+        widget=forms.RadioSelect,
+        help_text="A read-only token can look but never change anything.",
+    )
+    lifetime_days = forms.TypedChoiceField(
+        label="Expires after",
+        choices=[(d, f"{d} days") for d in PersonalToken.LIFETIMES],
+        coerce=int,
+        initial=90,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

@@ -362,3 +362,43 @@ class EmployerApproval(models.Model):
             models.UniqueConstraint(fields=["institution", "organization"], name="one_decision_per_institution_and_org")
         ]
         indexes = [models.Index(fields=["institution", "decision"], name="approval_institution_decision")]
+
+
+class PersonalToken(models.Model):
+    """A personal API token: ``Authorization: Bearer <secret>`` for a user's own scripts.
+
+    Only the SHA-256 of the secret is stored (the secret is shown once, at creation) with a short
+    prefix of it, which is not enough to use it, so that the settings page can tell tokens apart.
+    A token expires at ``expires_at`` and stops working for good once revoked.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        WRITE = "write", "Read and write"
+
+    # The lifetimes a user may choose, in days. There is no "never": a forgotten token expires.
+    LIFETIMES = (30, 90, 365)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_tokens")
+    name = models.CharField(max_length=100)
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.READ)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=16)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="personaltoken_user_created")]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def read_only(self) -> bool:
+        return self.scope == self.Scope.READ

@@ -16,6 +16,7 @@ from .models import (
     Invitation,
     Membership,
     Organization,
+    PersonalToken,
     Skill,
     StudentProfile,
     User,
@@ -186,3 +187,9 @@ def organizations_for_review(*, verification: str | None = None) -> QuerySet[Org
     if verification:
         qs = qs.filter(verification=verification)
     return qs
+
+
+def personal_tokens_of(user) -> QuerySet:
+    """The user's tokens for the settings page and the API, newest first (revoked ones included,
+    so that the user sees what they revoked)."""
+    return PersonalToken.objects.filter(user=user).order_by("-created_at", "-pk")

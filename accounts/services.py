@@ -3,7 +3,10 @@ account deletion. Each function is keyword-only, runs in one transaction and not
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import uuid
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -24,6 +27,7 @@ from .models import (
     Invitation,
     Membership,
     Organization,
+    PersonalToken,
     Role,
     Skill,
     StudentProfile,
@@ -533,8 +537,6 @@ def user_delete(*, user: User) -> User:
     organization memberships, link requests, in-app notifications, API tokens. An owner who still
     has other members must transfer ownership first.
     """
-    from rest_framework.authtoken.models import Token
-
     from notifications.models import Notification
 
     with transaction.atomic():
@@ -562,7 +564,7 @@ def user_delete(*, user: User) -> User:
         CareerServicesMembership.objects.filter(user=locked).delete()
         EmailAddress.objects.filter(user=locked).delete()
         Notification.objects.filter(recipient=locked).delete()
-        Token.objects.filter(user=locked).delete()
+        PersonalToken.objects.filter(user=locked).delete()
         for _receiver, scrubbed_files in account_anonymising.send(sender=User, user_id=locked.pk):
             files.extend(scrubbed_files or [])
         locked.email = f"deleted-{locked.pk}@anonymised.invalid"
@@ -582,3 +584,87 @@ def user_delete(*, user: User) -> User:
 
         transaction.on_commit(delete_files)
     return locked
+
+
+# --- personal API tokens -------------------------------------------------------------------------
+
+TOKEN_PREFIX = "ia_"  # noqa: S105 (not a secret) marks our secrets, so that secret scanners and people recognise a leaked one
+MAX_ACTIVE_TOKENS = 20
+# last_used_at is written at most this often per token: a busy script does not write on every call.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def personal_token_create(*, user: User, name: str, scope: str, lifetime_days: int) -> tuple[PersonalToken, str]:
+    """Make a token for ``user`` and return it with its secret: the only time the secret exists
+    outside the user's own keeping (only its hash is stored)."""
+    if not permissions.is_active_user(user):
+        raise ValidationError("Sign in to create a token.", code="inactive")
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Give the token a name, such as the script that will use it."})
+    if scope not in PersonalToken.Scope.values:
+        raise ValidationError({"scope": "Choose read only or read and write."})
+    if lifetime_days not in PersonalToken.LIFETIMES:
+        days = ", ".join(str(d) for d in PersonalToken.LIFETIMES)
+        raise ValidationError({"lifetime_days": f"Choose one of {days} days."})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        # Lock the user's row so that two requests at once cannot both pass the cap.
+        User.objects.select_for_update(no_key=True).filter(pk=user.pk).first()
+        active = PersonalToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now).count()
+        if active >= MAX_ACTIVE_TOKENS:
+            raise ValidationError(
+                f"You have {MAX_ACTIVE_TOKENS} active tokens: revoke one you no longer use first.", code="too_many"
+            )
+        token = PersonalToken.objects.create(
+            user=user,
+            name=name[:100],
+            scope=scope,
+            key_hash=token_hash(secret),
+            prefix=secret[: len(TOKEN_PREFIX) + 6],
+            expires_at=now + timedelta(days=lifetime_days),
+        )
+        notify(
+            event=events.TOKEN_CREATED.name,
+            recipients=[user],
+            key=f"accounts.token:{token.pk}",
+            context={"token": token, "scope": token.get_scope_display()},
+            url=reverse("accounts:tokens"),
+            summary=f"API token “{token.name}” created ({token.get_scope_display().lower()}).",
+        )
+    return token, secret
+
+
+def personal_token_revoke(*, user: User, token_id: int) -> PersonalToken | None:
+    """Revoke one of ``user``'s own tokens (None when it is not theirs); revoking twice is harmless."""
+    with transaction.atomic():
+        token = PersonalToken.objects.select_for_update().filter(pk=token_id, user=user).first()
+        if token is not None and token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+    return token
+
+
+def personal_token_use(*, secret: str) -> PersonalToken | None:
+    """The token a request presents, with its user, when it may be used now: known, not revoked,
+    not expired, its user active. Records the time of use (at most once a minute)."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
+        return None
+    now = timezone.now()
+    token = (
+        PersonalToken.objects.select_related("user")
+        .filter(key_hash=token_hash(secret), revoked_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    if token is None or not permissions.is_active_user(token.user):
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_INTERVAL:
+        # A plain UPDATE without a lock: two requests in the same minute both writing is harmless.
+        PersonalToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

@@ -32,5 +32,7 @@ urlpatterns = [
         name="staff_organization_verify",
     ),
     path("staff/institutions/", views.staff_institutions, name="staff_institutions"),
+    path("settings/tokens/", views.token_list, name="tokens"),
+    path("settings/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("account/delete/", views.account_delete, name="account_delete"),
 ]

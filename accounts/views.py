@@ -26,6 +26,7 @@ from .forms import (
     InvitationSignupForm,
     OrganizationForm,
     OrganizationReviewFilterForm,
+    PersonalTokenForm,
     SkillSearchForm,
     StudentProfileForm,
     VerificationForm,
@@ -520,3 +521,44 @@ def account_delete(request):
             messages.success(request, "Your account is deleted and your personal data removed.")
             return redirect("home")
     return render(request, "accounts/account_delete.html", {"form": form})
+
+
+# --- personal API tokens -------------------------------------------------------------------------
+
+NEW_TOKEN_SESSION_KEY = "accounts:new_token"  # noqa: S105 (a session key name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_list(request):
+    """The user's API tokens: create one (its secret shown once, on the next page view), see when
+    each was last used, revoke."""
+    form = PersonalTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, secret = services.personal_token_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            # Kept in the session only until the next view of this page, which pops it.
+            request.session[NEW_TOKEN_SESSION_KEY] = {"id": token.pk, "secret": secret}
+            messages.success(request, f"Token “{token.name}” created. Copy it now: it is shown only once.")
+            return redirect("accounts:tokens")
+    new = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
+    response = render(
+        request,
+        "accounts/token_list.html",
+        {"form": form, "tokens": selectors.personal_tokens_of(request.user), "new": new},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = services.personal_token_revoke(user=request.user, token_id=pk)
+    if token is None:
+        raise Http404("No such token.")
+    messages.success(request, f"Token “{token.name}” revoked: it no longer works.")
+    return redirect("accounts:tokens")

@@ -192,6 +192,13 @@ class Listing(models.Model):
         return self.kind == self.Kind.MICRO
 
     @property
+    def version(self) -> str:
+        """Changes whenever the listing is saved (every write sets ``updated_at``, transitions
+        included): the API's ETag, which an edit must send back in ``If-Match``."""
+        stamp = self.updated_at
+        return f"{self.pk}-{int(stamp.timestamp())}{stamp.microsecond:06d}"
+
+    @property
     def effective_hourly_rate(self) -> Decimal | None:
         """A fixed fee divided by the estimated hours, so fees can be compared with wages."""
         if (

@@ -6,6 +6,7 @@ here on every create and edit (one UPDATE with ``to_tsvector``, never per reques
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import timedelta
 from decimal import Decimal
 
@@ -419,14 +420,32 @@ def listing_create(
     return listing
 
 
-def listing_update(*, listing: Listing, actor, data: dict, skill_names: list[str], questions: list[dict]) -> Listing:
-    """Edit a listing. An unverified organization's edit of a published listing goes back to review."""
+class StaleListing(Exception):
+    """The listing changed since the version the editor read (``Listing.version``)."""
+
+
+def listing_update(
+    *,
+    listing: Listing,
+    actor,
+    data: dict,
+    skill_names: list[str],
+    questions: list[dict],
+    if_version: Collection[str] | None = None,
+) -> Listing:
+    """Edit a listing. An unverified organization's edit of a published listing goes back to review.
+
+    ``if_version``: the versions the editor read (the API's ``If-Match``); checked under the row
+    lock, so that of two editors who read the same version only the first one writes and the
+    other gets :class:`StaleListing` with nothing changed."""
     if not can_manage_listing(actor, listing):
         raise PermissionDenied("You cannot edit this listing.")
     if listing.status in (S.CLOSED, S.EXPIRED):
         raise TransitionError("A closed or expired listing cannot be edited; duplicate it instead.")
     with transaction.atomic():
         locked = Listing.objects.select_for_update(no_key=True).select_related("organization").get(pk=listing.pk)
+        if if_version is not None and locked.version not in if_version:
+            raise StaleListing(locked.version)
         skills = _skills(skill_names)
         fields = _apply(locked, data, skills)
         if locked.status == S.PUBLISHED and locked.published_at:

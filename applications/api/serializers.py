@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from applications.models import ApplicationStatus
@@ -113,3 +113,61 @@ class MessageInput(Serializer):
 class StatusChangeInput(MessageInput):
     status = StatusField()
     offer_start_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ApplicationFilterInput(Serializer):
+    """The query parameters of the applications collection (the same for every role)."""
+
+    listing = serializers.IntegerField(required=False, min_value=1, help_text="Only this listing's applications")
+    status = StatusField(required=False)
+
+
+class NoteOutput(Serializer):
+    id = serializers.IntegerField()
+    author = serializers.SerializerMethodField()
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    def get_author(self, obj) -> str:
+        return obj.author.get_full_name() if obj.author else ""
+
+
+class NoteInput(Serializer):
+    body = serializers.CharField(max_length=4000, style=TEXTAREA)
+
+
+class ApplicantDetailOutput(ApplicantOutput):
+    """An application as the listing's organization reviews it: answers, history, team notes."""
+
+    cover_letter = serializers.CharField()
+    answers = serializers.DictField(child=AnswerOutput(), help_text="Keyed by screening question id")
+    has_resume = serializers.SerializerMethodField()
+    history = HistoryOutput(many=True, source="history.all")
+    notes = NoteOutput(many=True, source="notes.all")
+
+    def get_has_resume(self, obj) -> bool:
+        return bool(obj.resume)
+
+
+class BulkRejectInput(MessageInput):
+    listing = serializers.IntegerField(min_value=1)
+    applications = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=500)
+
+
+class BulkRejectOutput(Serializer):
+    rejected = serializers.IntegerField(help_text="How many were rejected (those no longer open are left alone)")
+
+
+class ApplicationPageOutput(Serializer):
+    """A page of the applications collection: a student's own (``ApplicationOutput``) or an
+    organization's applicants (``ApplicantOutput``)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PolymorphicProxySerializer(
+        component_name="ApplicationForRole",
+        serializers=[ApplicationOutput, ApplicantOutput],
+        resource_type_field_name=None,
+        many=True,
+    )

@@ -4,11 +4,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,14 +18,22 @@ from listings import selectors as listing_selectors
 from listings.models import Listing
 from listings.permissions import can_view_listing
 from listings.search import viewer_for
+from marketplace.api_permissions import SIGNED_IN
 
 from .serializers import (
+    ApplicantDetailOutput,
     ApplicantFilterInput,
     ApplicantOutput,
     ApplicationCreateInput,
     ApplicationDetailOutput,
+    ApplicationFilterInput,
     ApplicationOutput,
+    ApplicationPageOutput,
+    BulkRejectInput,
+    BulkRejectOutput,
     MessageInput,
+    NoteInput,
+    NoteOutput,
     StatusChangeInput,
 )
 
@@ -52,23 +59,53 @@ def _own_or_404(request, pk: int) -> Application:
     return application
 
 
-class StudentApplicationListApi(APIView):
-    """The signed-in student's applications, newest first."""
+ROLE_APPLICATION_DETAIL = PolymorphicProxySerializer(
+    component_name="ApplicationDetailForRole",
+    serializers=[ApplicationDetailOutput, ApplicantDetailOutput],
+    resource_type_field_name=None,
+    many=False,
+)
 
-    permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="applications_list", responses={200: ApplicationOutput(many=True), **ERRORS})
+class ApplicationListApi(APIView):
+    """Applications, scoped by who asks: a student's own, or an organization member's applicants
+    to the organization's listings (``ApplicantOutput``). Filter by listing and status."""
+
+    permission_classes = SIGNED_IN
+
+    @extend_schema(
+        operation_id="applications_list",
+        parameters=[
+            OpenApiParameter("listing", int, description="Only this listing's applications"),
+            OpenApiParameter("status", str, enum=list(S.values)),
+            OpenApiParameter("page", int),
+        ],
+        responses={200: ApplicationPageOutput, **ERRORS},
+    )
     def get(self, request):
-        _student_only(request)
+        params = ApplicationFilterInput(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        listing_id, status = params.validated_data.get("listing"), params.validated_data.get("status")
+        if can_apply_at_all(request.user):
+            qs, output = selectors.student_applications(user=request.user), ApplicationOutput
+            if listing_id is not None:
+                qs = qs.filter(listing_id=listing_id)
+        elif (organization_id := organization_id_of(request.user)) is not None:
+            qs = selectors.applications_for_organization(organization_id=organization_id, listing_id=listing_id)
+            output = ApplicantOutput
+        else:
+            raise PermissionDenied("Only students and members of an organization have applications.")
+        if status:
+            qs = qs.filter(status=status)
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(selectors.student_applications(user=request.user), request, view=self)
-        return paginator.get_paginated_response(ApplicationOutput(page, many=True).data)
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(output(page, many=True).data)
 
 
 class StudentApplicationCreateApi(APIView):
     """Apply to a listing (JSON, or multipart with a PDF ``resume``)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
@@ -101,16 +138,79 @@ class StudentApplicationCreateApi(APIView):
         return Response(ApplicationDetailOutput(application).data, status=201)
 
 
-class StudentApplicationDetailApi(APIView):
-    permission_classes = [IsAuthenticated]
+def _reviewed_or_404(request, pk: int) -> Application:
+    """One of the organization's applications, for its members (404 for anyone else's)."""
+    if organization_id_of(request.user) is None:
+        raise PermissionDenied("Only members of an organization review applications.")
+    application = selectors.application_for_employer(pk=pk)
+    if application is None or not can_review_application(request.user, application):
+        raise Http404
+    return application
 
-    @extend_schema(operation_id="applications_retrieve", responses={200: ApplicationDetailOutput, **ERRORS})
+
+class ApplicationDetailApi(APIView):
+    """One application: the student's own view, or the reviewing organization's (with its notes)."""
+
+    permission_classes = SIGNED_IN
+
+    @extend_schema(operation_id="applications_retrieve", responses={200: ROLE_APPLICATION_DETAIL, **ERRORS})
     def get(self, request, pk: int):
-        return Response(ApplicationDetailOutput(_own_or_404(request, pk)).data)
+        if can_apply_at_all(request.user):
+            return Response(ApplicationDetailOutput(_own_or_404(request, pk)).data)
+        return Response(ApplicantDetailOutput(_reviewed_or_404(request, pk)).data)
+
+
+class ApplicationNotesApi(APIView):
+    """The team's private notes on an applicant (never shown to the student): read and add."""
+
+    permission_classes = SIGNED_IN
+
+    @extend_schema(operation_id="applications_notes_list", responses={200: NoteOutput(many=True), **ERRORS})
+    def get(self, request, pk: int):
+        application = _reviewed_or_404(request, pk)
+        return Response(NoteOutput(application.notes.all(), many=True).data)
+
+    @extend_schema(operation_id="applications_notes_create", request=NoteInput, responses={201: NoteOutput, **ERRORS})
+    def post(self, request, pk: int):
+        application = _reviewed_or_404(request, pk)
+        data = NoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            note = services.application_note_add(
+                application=application, author=request.user, body=data.validated_data["body"]
+            )
+        except ValidationError as exc:
+            return _errors(exc)
+        return Response(NoteOutput(note).data, status=201)
+
+
+class ApplicationBulkRejectApi(APIView):
+    """Reject many applicants of one listing with one message (each is told once)."""
+
+    permission_classes = SIGNED_IN
+
+    @extend_schema(
+        operation_id="applications_bulk_reject", request=BulkRejectInput, responses={200: BulkRejectOutput, **ERRORS}
+    )
+    def post(self, request):
+        if organization_id_of(request.user) is None:
+            raise PermissionDenied("Only members of an organization reject applicants.")
+        data = BulkRejectInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        listing = Listing.objects.filter(pk=data.validated_data["listing"]).first()
+        if listing is None or not can_view_pipeline(request.user, listing):
+            return Response({"listing": ["No such listing of your organization."]}, status=400)
+        rejected = services.applications_bulk_reject(
+            listing=listing,
+            application_ids=data.validated_data["applications"],
+            user=request.user,
+            message=data.validated_data["message"],
+        )
+        return Response(BulkRejectOutput({"rejected": rejected}).data)
 
 
 class _StudentMoveApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
     to_status: str = ""
 
     def post(self, request, pk: int):
@@ -172,7 +272,7 @@ class StudentApplicationDeclineApi(_StudentMoveApi):
 class EmployerListingApplicationsApi(APIView):
     """The applicants of one of the organization's listings (optionally one status)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     @extend_schema(operation_id="employer_listing_applications", responses={200: ApplicantOutput(many=True), **ERRORS})
     def get(self, request, pk: int):
@@ -194,7 +294,7 @@ class EmployerListingApplicationsApi(APIView):
 class EmployerApplicationStatusApi(APIView):
     """Move an applicant through the pipeline (reject, offer with a start date, …)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     @extend_schema(
         operation_id="employer_application_change_status",

@@ -7,12 +7,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import CursorPagination
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conversations import selectors, services
 from conversations.permissions import conversation_access
+from marketplace.api_permissions import SIGNED_IN
 
 from .serializers import (
     ConversationMessageInput,
@@ -42,7 +42,7 @@ class ConversationMessagesApi(APIView):
     """An application's conversation: the student and the organization's members read and write;
     career-services staff of the student's institution read once there is a placement."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     @extend_schema(
         operation_id="conversation_messages_list",
@@ -81,7 +81,7 @@ class ConversationMessagesApi(APIView):
 
 
 class ConversationMarkReadApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     @extend_schema(
         operation_id="conversation_mark_read",
@@ -101,7 +101,7 @@ class ConversationMarkReadApi(APIView):
 class ConversationUnreadApi(APIView):
     """Unread messages per conversation of the signed-in user (what the navigation badge sums)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     @extend_schema(operation_id="conversation_unread", responses={200: ConversationUnreadOutput})
     def get(self, request):

@@ -9,12 +9,12 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from evaluations import selectors, services
 from evaluations.choices import EMPLOYER_KEYS, SKILL_KEYS
+from marketplace.api_permissions import API_DEFAULT, SIGNED_IN
 from placements.permissions import Side
 
 from .serializers import (
@@ -35,7 +35,7 @@ def _errors(exc: ValidationError) -> Response:
 
 
 class _EvaluationApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     def load(self, request, pk: int):
         page = selectors.evaluation_for_viewer(user=request.user, pk=pk, now=timezone.now())
@@ -115,7 +115,7 @@ class StudentEvaluationApi(_EvaluationApi):
 
 
 class CertificateListApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     @extend_schema(
         operation_id="certificates_mine",
@@ -147,7 +147,7 @@ def _verification(certificate) -> dict:
 
 
 class CertificateVerifyApi(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = API_DEFAULT
     authentication_classes = []
 
     @extend_schema(
@@ -163,7 +163,7 @@ class CertificateVerifyApi(APIView):
 
 
 class PortfolioApi(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = API_DEFAULT
     authentication_classes = []
 
     @extend_schema(

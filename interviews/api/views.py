@@ -11,11 +11,11 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications.models import Application
+from marketplace.api_permissions import SIGNED_IN
 
 from .. import selectors, services
 from ..choices import Party
@@ -63,7 +63,7 @@ def _invitation_data(invite, party) -> dict:
 class InterviewListApi(APIView):
     """The caller's upcoming interviews: their own (student) or their organization's (members)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     @extend_schema(operation_id="interviews_list", responses={200: InterviewOutput(many=True), **ERRORS})
     def get(self, request):
@@ -78,7 +78,7 @@ class InterviewListApi(APIView):
 
 
 class _InterviewApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     def load(self, request, pk: int):
         found = selectors.interview_for_viewer(user=request.user, pk=pk)
@@ -143,7 +143,7 @@ class CancelApi(_InterviewApi):
 
 
 class _InvitationApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     def load(self, request, pk: int):
         found = selectors.invite_for_viewer(user=request.user, pk=pk, now=timezone.now())
@@ -188,7 +188,7 @@ class BookApi(_InvitationApi):
 
 
 class ProposeApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     @extend_schema(
         operation_id="interview_slots_propose",

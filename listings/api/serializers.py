@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from listings.models import Listing, ScreeningQuestion
+from listings.models import Field, Listing, ScreeningQuestion
 from marketplace.serializers import ModelSerializer, Serializer
 
 
@@ -98,3 +98,64 @@ class ListingSearchOutput(Serializer):
     suggestion = serializers.CharField(help_text="Corrected query when the typo fallback was used")
     facets = serializers.DictField(child=FacetValueOutput(many=True))
     results = ListingSummaryOutput(many=True)
+
+
+TEXTAREA = {"base_template": "textarea.html"}
+
+
+class QuestionInput(Serializer):
+    id = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Keep (and edit) this existing question; omit for a new one"
+    )
+    prompt = serializers.CharField(max_length=300)
+    required = serializers.BooleanField(default=True)
+
+
+class ListingInput(Serializer):
+    """A listing as an organization member writes it. The dashboard's listing form checks it as
+    well (the same rules as the page); on PATCH only the fields sent change."""
+
+    kind = serializers.ChoiceField(choices=Listing.Kind.choices)
+    title = serializers.CharField(max_length=160)
+    field = serializers.ChoiceField(choices=Field.choices)
+    description = serializers.CharField(max_length=20000, style=TEXTAREA, help_text="Markdown")
+    skills = serializers.ListField(child=serializers.CharField(max_length=60), max_length=15, required=False)
+    compensation_type = serializers.ChoiceField(choices=Listing.Compensation.choices)
+    compensation_amount = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True)
+    currency = serializers.CharField(max_length=3, required=False, allow_blank=True, help_text="ISO 4217, e.g. USD")
+    pay_period = serializers.ChoiceField(choices=Listing.PayPeriod.choices, required=False, allow_blank=True)
+    hours_per_week = serializers.IntegerField(min_value=1, max_value=60)
+    duration_days = serializers.IntegerField(min_value=1, max_value=730)
+    start_date = serializers.DateField(required=False, allow_null=True)
+    application_deadline = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="ISO 8601 with an offset, e.g. 2027-01-31T17:00:00+01:00"
+    )
+    work_start = serializers.TimeField(help_text="Start of the working day, in the listing's time zone")
+    work_end = serializers.TimeField()
+    time_zone = serializers.CharField(max_length=64, help_text="IANA time zone, e.g. Europe/Berlin")
+    eligible_countries = serializers.ListField(
+        child=serializers.CharField(max_length=2), max_length=250, required=False, help_text="Empty: worldwide"
+    )
+    openings = serializers.IntegerField(min_value=1, max_value=100, default=1)
+    collaboration_tools = serializers.ListField(
+        child=serializers.CharField(max_length=60), max_length=15, required=False
+    )
+    requires_resume = serializers.BooleanField(default=True)
+    deliverables = serializers.CharField(max_length=5000, required=False, allow_blank=True, style=TEXTAREA)
+    milestones = serializers.ListField(child=serializers.CharField(max_length=150), max_length=20, required=False)
+    estimated_total_hours = serializers.IntegerField(min_value=1, max_value=32767, required=False, allow_null=True)
+    staleness_days = serializers.IntegerField(min_value=3, max_value=60, default=14)
+    questions = QuestionInput(many=True, required=False, max_length=10)
+
+
+class CloseInput(Serializer):
+    reason = serializers.ChoiceField(choices=[("filled", "filled"), ("cancelled", "cancelled"), ("other", "other")])
+
+
+class ManagedListingOutput(ListingDetailOutput):
+    """A listing as its organization's members see it (drafts included), with its version."""
+
+    version = serializers.CharField(help_text="Also the ETag; send it back in If-Match to edit")
+
+    class Meta(ListingDetailOutput.Meta):
+        fields = [*ListingDetailOutput.Meta.fields, "version", "created_at", "updated_at", "expires_at"]

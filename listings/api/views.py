@@ -1,17 +1,117 @@
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.permissions import AllowAny
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from listings import selectors
-from listings.forms import SearchForm
-from listings.permissions import can_view_listing
+from listings import selectors, services
+from listings.forms import ListingForm, SearchForm
+from listings.models import Listing
+from listings.permissions import can_manage_listing, can_view_listing, organization_of
 from listings.search import Params, search_listings, viewer_for
 from listings.timezones import overlap_hours, viewer_today
+from marketplace.api_exceptions import PreconditionFailed, PreconditionRequired, form_errors, validation_error
+from marketplace.api_permissions import READ_OR_SIGNED_IN, SIGNED_IN
 
-from .serializers import ListingDetailOutput, ListingSearchOutput
+from .serializers import CloseInput, ListingDetailOutput, ListingInput, ListingSearchOutput, ManagedListingOutput
+
+WRITE_ERRORS = {
+    400: OpenApiTypes.OBJECT,
+    401: OpenApiTypes.OBJECT,
+    403: OpenApiTypes.OBJECT,
+    404: OpenApiTypes.OBJECT,
+}
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of the listing as you read it (GET); `*` to overwrite whatever is there",
+)
+
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    str,
+    location=OpenApiParameter.HEADER,
+    response=[200, 201],
+    description="The listing's version, for the members of its organization: send it back in If-Match to edit",
+)
+
+# The listing form's own fields for the API's lists (the page takes them as text).
+FORM_NAMES = {
+    "skills": "skills_text",
+    "eligible_countries": "countries_text",
+    "collaboration_tools": "tools_text",
+    "milestones": "milestones_text",
+}
+API_NAMES = {form: api for api, form in FORM_NAMES.items()}
+
+
+def _managed_or_404(request, pk: int) -> Listing:
+    if organization_of(request.user) is None:
+        raise PermissionDenied("Only members of an organization manage listings.")
+    listing = get_object_or_404(Listing.objects.select_related("organization"), pk=pk)
+    if not can_manage_listing(request.user, listing):
+        raise Http404  # another organization's listing is not revealed
+    return listing
+
+
+def _if_match(request) -> set[str] | None:
+    """The versions named by ``If-Match`` (None for ``*``); 428 without the header."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise PreconditionRequired()
+    if header == "*":
+        return None
+    tags = set()
+    for part in header.split(","):
+        tag = part.strip().removeprefix("W/").strip('"')
+        if tag:
+            tags.add(tag)
+    return tags
+
+
+def _as_form_value(name: str, value, time_zone: str):
+    if name in ("skills", "eligible_countries", "collaboration_tools"):
+        return ", ".join(value)
+    if name == "milestones":
+        return "\n".join(value)
+    if name == "application_deadline" and value is not None:
+        # The form reads the deadline as wall time in the listing's own time zone (as the page's
+        # datetime-local input sends it).
+        try:
+            return value.astimezone(ZoneInfo(time_zone)).strftime("%Y-%m-%dT%H:%M:%S")
+        except (ZoneInfoNotFoundError, ValueError):
+            return value.strftime("%Y-%m-%dT%H:%M:%S")
+    return "" if value is None else value
+
+
+def listing_form(validated: dict, *, listing: Listing | None, instance: Listing) -> ListingForm:
+    """The dashboard's listing form, bound to the API's input (on top of the listing's current
+    values when ``listing`` is given: PATCH), and checked: its errors are the API's 400."""
+    form_data = {}
+    if listing is not None:
+        current = ListingForm(instance=listing)
+        form_data = {name: current[name].value() for name in current.fields}
+        form_data = {k: ("" if v is None else v) for k, v in form_data.items()}
+    time_zone = validated.get("time_zone") or form_data.get("time_zone") or "UTC"
+    for name, value in validated.items():
+        if name == "questions":
+            continue
+        form_data[FORM_NAMES.get(name, name)] = _as_form_value(name, value, time_zone)
+    form = ListingForm(form_data, instance=instance)
+    if not form.is_valid():
+        error = form_errors(form)
+        error.detail = {API_NAMES.get(k, k): v for k, v in error.detail.items()}
+        raise error
+    return form
+
 
 SEARCH_PARAMETERS = [
     OpenApiParameter("q", str, description="Full-text query (websearch syntax); typo-tolerant fallback"),
@@ -32,9 +132,32 @@ SEARCH_PARAMETERS = [
 
 
 class ListingListApi(APIView):
-    """Search published listings: the same search, filters and facets as the browse page."""
+    """Search published listings: the same search, filters and facets as the browse page.
+    Members of an organization create its listings here (as drafts)."""
 
-    permission_classes = [AllowAny]
+    permission_classes = READ_OR_SIGNED_IN
+
+    @extend_schema(
+        operation_id="listings_create", request=ListingInput, responses={201: ManagedListingOutput, **WRITE_ERRORS}
+    )
+    def post(self, request):
+        organization = organization_of(request.user)
+        if organization is None:
+            raise PermissionDenied("Only members of an organization post listings.")
+        data = ListingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        form = listing_form(data.validated_data, listing=None, instance=Listing(organization=organization))
+        try:
+            listing = services.listing_create(
+                organization=organization,
+                actor=request.user,
+                data=form.service_data(),
+                skill_names=form.cleaned_data["skills_text"],
+                questions=[dict(q) for q in data.validated_data.get("questions", [])],
+            )
+        except ValidationError as exc:
+            raise validation_error(exc) from None
+        return _managed(request, listing, status=201)
 
     @extend_schema(
         operation_id="listings_search",
@@ -66,26 +189,151 @@ class ListingListApi(APIView):
         return Response(ListingSearchOutput(data).data)
 
 
+def _with_overlap(request, listing):
+    viewer = viewer_for(request)
+    listing.overlap = overlap_hours(
+        listing_tz=listing.time_zone,
+        work_start=listing.work_start,
+        work_end=listing.work_end,
+        viewer_tz=viewer.time_zone,
+        on=viewer_today(viewer.time_zone, timezone.now()),
+    )
+    return listing
+
+
+def _managed(request, listing: Listing, status: int = 200) -> Response:
+    """A listing as its organization's members read it, with its ETag."""
+    listing = _with_overlap(request, selectors.listing_for_detail(pk=listing.pk))
+    response = Response(ManagedListingOutput(listing).data, status=status)
+    response["ETag"] = f'"{listing.version}"'
+    return response
+
+
 class ListingDetailApi(APIView):
-    """One listing, as its public page shows it (404 when the viewer may not see it)."""
+    """One listing, as its public page shows it (404 when the viewer may not see it).
 
-    permission_classes = [AllowAny]
+    Its organization's members also edit it here: the GET answer carries an ``ETag``, which
+    PATCH and PUT must send back in ``If-Match`` (428 without one, 412 when someone changed the
+    listing in between: nothing is changed then)."""
 
-    @extend_schema(operation_id="listings_retrieve", responses={200: ListingDetailOutput})
+    permission_classes = READ_OR_SIGNED_IN
+
+    @extend_schema(
+        operation_id="listings_retrieve",
+        parameters=[ETAG_HEADER],
+        responses={200: ListingDetailOutput, 404: OpenApiTypes.OBJECT},
+    )
     def get(self, request, pk: int):
-        from django.utils import timezone
-
         listing = selectors.listing_for_detail(pk=pk)
         viewer = viewer_for(request)
         if listing is None or not can_view_listing(
             request.user, listing, blocked_organization_ids=selectors.blocked_organization_ids(viewer)
         ):
             raise Http404
-        listing.overlap = overlap_hours(
-            listing_tz=listing.time_zone,
-            work_start=listing.work_start,
-            work_end=listing.work_end,
-            viewer_tz=viewer.time_zone,
-            on=viewer_today(viewer.time_zone, timezone.now()),
-        )
-        return Response(ListingDetailOutput(listing).data)
+        response = Response(ListingDetailOutput(_with_overlap(request, listing)).data)
+        if can_manage_listing(request.user, listing):
+            response["ETag"] = f'"{listing.version}"'
+        return response
+
+    @extend_schema(
+        operation_id="listings_update",
+        parameters=[IF_MATCH, ETAG_HEADER],
+        request=ListingInput,
+        responses={200: ManagedListingOutput, **WRITE_ERRORS, 412: OpenApiTypes.OBJECT, 428: OpenApiTypes.OBJECT},
+    )
+    def put(self, request, pk: int):
+        return self._edit(request, pk, partial=False)
+
+    @extend_schema(
+        operation_id="listings_partial_update",
+        parameters=[IF_MATCH, ETAG_HEADER],
+        request=ListingInput(partial=True),
+        responses={200: ManagedListingOutput, **WRITE_ERRORS, 412: OpenApiTypes.OBJECT, 428: OpenApiTypes.OBJECT},
+    )
+    def patch(self, request, pk: int):
+        return self._edit(request, pk, partial=True)
+
+    def _edit(self, request, pk: int, *, partial: bool):
+        listing = _managed_or_404(request, pk)
+        versions = _if_match(request)
+        data = ListingInput(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        form = listing_form(data.validated_data, listing=listing if partial else None, instance=listing)
+        questions = data.validated_data.get("questions")
+        if questions is None:
+            questions = [{"id": q.pk, "prompt": q.prompt, "required": q.required} for q in listing.questions.all()]
+        try:
+            saved = services.listing_update(
+                listing=listing,
+                actor=request.user,
+                data=form.service_data(),
+                skill_names=form.cleaned_data["skills_text"],
+                questions=[dict(q) for q in questions],
+                if_version=versions,
+            )
+        except services.StaleListing:
+            raise PreconditionFailed() from None
+        except ValidationError as exc:
+            raise validation_error(exc) from None
+        return _managed(request, saved)
+
+    @extend_schema(operation_id="listings_delete_draft", responses={204: None, **WRITE_ERRORS})
+    def delete(self, request, pk: int):
+        """Delete a draft (a submitted listing is closed instead)."""
+        listing = _managed_or_404(request, pk)
+        try:
+            services.listing_delete_draft(listing=listing, actor=request.user)
+        except ValidationError as exc:
+            raise validation_error(exc) from None
+        return Response(status=204)
+
+
+class ListingSubmitApi(APIView):
+    """Submit a draft: a verified organization publishes at once, an unverified one goes to review."""
+
+    permission_classes = SIGNED_IN
+
+    @extend_schema(operation_id="listings_submit", request=None, responses={200: ManagedListingOutput, **WRITE_ERRORS})
+    def post(self, request, pk: int):
+        listing = _managed_or_404(request, pk)
+        try:
+            services.listing_submit(listing=listing, actor=request.user)
+        except ValidationError as exc:
+            raise validation_error(exc) from None
+        return _managed(request, listing)
+
+
+class ListingCloseApi(APIView):
+    """Close a listing: every applicant still waiting is told."""
+
+    permission_classes = SIGNED_IN
+
+    @extend_schema(
+        operation_id="listings_close", request=CloseInput, responses={200: ManagedListingOutput, **WRITE_ERRORS}
+    )
+    def post(self, request, pk: int):
+        listing = _managed_or_404(request, pk)
+        data = CloseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.listing_close(listing=listing, actor=request.user, reason=data.validated_data["reason"])
+        except ValidationError as exc:
+            raise validation_error(exc) from None
+        return _managed(request, listing)
+
+
+class ListingDuplicateApi(APIView):
+    """A new draft with the same content and screening questions (dates cleared)."""
+
+    permission_classes = SIGNED_IN
+
+    @extend_schema(
+        operation_id="listings_duplicate", request=None, responses={201: ManagedListingOutput, **WRITE_ERRORS}
+    )
+    def post(self, request, pk: int):
+        listing = _managed_or_404(request, pk)
+        try:
+            copy = services.listing_duplicate(listing=listing, actor=request.user)
+        except ValidationError as exc:
+            raise validation_error(exc) from None
+        return _managed(request, copy, status=201)

@@ -36,7 +36,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "csp",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -363,11 +362,16 @@ OUTBOX_MAX_ATTEMPTS = 6
 OUTBOX_BACKOFF_MAX_SECONDS = 900
 
 REST_FRAMEWORK = {
+    # Personal tokens first: a request without credentials, or with a bad token, gets 401 and
+    # WWW-Authenticate: Bearer. Sessions (the site's JavaScript, CSRF enforced) come second.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api.authentication.PersonalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "marketplace.api_permissions.TokenScope",
+        "rest_framework.permissions.IsAuthenticatedOrReadOnly",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,

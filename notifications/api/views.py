@@ -1,8 +1,9 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from marketplace.api_permissions import SIGNED_IN
 
 from .. import selectors, services
 from .serializers import (
@@ -17,7 +18,7 @@ from .serializers import (
 class NotificationListApi(generics.ListAPIView):
     """The signed-in user's notifications, newest first."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
     serializer_class = NotificationOutputSerializer
 
     def get_queryset(self):
@@ -25,7 +26,7 @@ class NotificationListApi(generics.ListAPIView):
 
 
 class NotificationMarkReadApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     @extend_schema(request=MarkReadInput, responses=MarkReadOutput)
     def post(self, request):
@@ -48,7 +49,7 @@ class NotificationPreferencesApi(APIView):
     """Which events also come by email (in-app notifications always appear): the preferences page's
     form and service."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     @extend_schema(operation_id="notification_preferences_retrieve", responses={200: PreferencesOutput})
     def get(self, request):

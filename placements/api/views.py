@@ -8,10 +8,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.api_permissions import SIGNED_IN
 from placements import schedule, selectors, services
 from placements.permissions import Side
 
@@ -58,7 +58,7 @@ def _detail(placement, side) -> dict:
 
 
 class _PlacementApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     def load(self, request, pk: int):
         found = selectors.placement_for_viewer(user=request.user, pk=pk)
@@ -106,7 +106,7 @@ class PlacementListApi(APIView):
     """The placements the caller may see: their own (student), their organization's (members), their
     institution's linked students' (career services)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = SIGNED_IN
 
     @extend_schema(operation_id="placements_list", responses={200: PlacementOutput(many=True), **ERRORS})
     def get(self, request):

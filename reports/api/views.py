@@ -15,6 +15,8 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.api_permissions import SIGNED_IN
+
 from .. import exports, selectors, services
 from ..models import ReportExport
 from ..permissions import can_download_export, can_view_reports, institution_id_of
@@ -38,7 +40,7 @@ class CareerServicesStaff(permissions.BasePermission):
 
 
 class _CareersApi(APIView):
-    permission_classes = [CareerServicesStaff]
+    permission_classes = [*SIGNED_IN, CareerServicesStaff]
 
     @property
     def institution_id(self) -> int:

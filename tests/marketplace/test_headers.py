@@ -106,7 +106,7 @@ def signed_in(user) -> Client:
         ("admin (sends to its login)", "/admin/", 302),
         ("readiness check (JSON)", "/healthz", 200),
         ("API list", "/api/v1/listings/", 200),
-        ("API error: not signed in", "/api/v1/applications/", 403),
+        ("API error: not signed in", "/api/v1/applications/", 401),
         ("API error: no such object", "/api/v1/listings/999999999/", 404),
         ("API error: no such endpoint", "/api/v1/no-such-endpoint/", 404),
         ("API schema", "/api/schema/", 200),

@@ -22,7 +22,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from accounts import services as account_services
 from accounts.models import Organization, StudentProfile
@@ -161,7 +160,7 @@ def world() -> World:
     PeriodicTaskRun.objects.get_or_create(task="test")
     listing_services.saved_listing_toggle(user=student, listing=listing)
     Group.objects.create(name="Moderators")
-    Token.objects.create(user=staff)
+    account_services.personal_token_create(user=staff, name="Script", scope="read", lifetime_days=30)
     # The placement completed and evaluated by both sides: a certificate, a public portfolio.
     placement = completed(placement, supervisor=member_of(placement.listing))
     supervisor_evaluates(placement, member_of(placement.listing))
@@ -249,6 +248,9 @@ PAGES: dict[str, Page] = {
     "accounts:profile_edit": Page("student"),
     "accounts:institution_link_request": Page("student"),
     "accounts:account_delete": Page("student"),
+    "accounts:tokens": Page("student"),
+    "v1:me": Page("student"),
+    "v1:token-list": Page("student"),
     "accounts:resume": Page("student", lambda w: {"pk": w.profile.pk}),
     "notifications:list": Page("student"),
     "notifications:preferences": Page("student"),
@@ -263,6 +265,10 @@ PAGES: dict[str, Page] = {
     "v1:application-detail": Page("student", lambda w: {"pk": w.application.pk}),
     "v1:notification-list": Page("student"),
     "v1:notification-preferences": Page("student"),
+    "v1:institution": Page("careers"),
+    "v1:organization": Page("owner"),
+    "v1:organization-members": Page("owner"),
+    "v1:organization-invitations": Page("owner"),
     "placements:workspace": Page("student", lambda w: {"pk": w.placement.pk}),
     "v1:placement-list": Page("student"),
     "v1:placement-detail": Page("student", lambda w: {"pk": w.placement.pk}),
@@ -321,6 +327,7 @@ PAGES: dict[str, Page] = {
     "v1:certificate-list": Page("student"),
     "v1:certificate-verify": Page("anonymous", lambda w: {"code": w.placement.certificate.code}),
     "v1:portfolio": Page("anonymous", lambda w: {"slug": "amara"}),
+    "v1:application-notes": Page("owner", lambda w: {"pk": w.application.pk}),
     # career services
     "accounts:my_institution": Page("careers"),
     "accounts:institution": Page("careers", lambda w: {"slug": w.institution.slug}),
@@ -357,6 +364,7 @@ REFUSED = {
     "admin:evaluations_signingkey_delete": 403,
     "admin:evaluations_certificate_add": 403,
     "admin:evaluations_certificate_delete": 403,
+    "admin:accounts_personaltoken_add": 403,  # a token is made by its user, who alone sees the secret
     "admin/(?P<url>.*)$": 404,  # the admin's catch-all for unknown pages
     "account_confirm_login_code": 302,  # without a login by code under way, allauth sends one to log in
 }

@@ -5,6 +5,10 @@ included), so a new page without a row here fails the test: a page cannot ship w
 deciding who may open it. Pages and API endpoints are requested with GET (the API's other methods
 are covered by its own tests).
 
+The read-only token role is the student calling with a read-only personal token
+(``Authorization: Bearer``) and no session: unless its row says otherwise, it gets the student's
+answer on the API and the anonymous visitor's on pages (a token is no key to the site's pages).
+
 The roles are those the product has, each seen from the same objects: a student's application to
 an employer's listing, at the student's institution.
 """
@@ -25,7 +29,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from accounts import services as account_services
 from accounts.models import Membership, Organization
@@ -68,6 +71,7 @@ ROLES = (
     "careers",
     "other_careers",
     "staff",
+    "readonly_token",
 )
 
 # What a row expects besides a status code: a redirect to the site's login page, to the admin's
@@ -75,6 +79,8 @@ ROLES = (
 LOGIN = "login"
 ADMIN_LOGIN = "admin login"
 REDIRECT = "redirect"
+# The read-only token's default: the student's answer on the API, the anonymous one on pages.
+AS_TOKEN = "as token"
 
 
 def answer(response) -> int | str:
@@ -91,7 +97,14 @@ def answer(response) -> int | str:
 def answers(default, **by_role) -> dict[str, int | str]:
     unknown = set(by_role) - set(ROLES)
     assert not unknown, unknown
-    return {role: by_role.get(role, default) for role in ROLES}
+    return {role: by_role.get(role, AS_TOKEN if role == "readonly_token" else default) for role in ROLES}
+
+
+def expected(row: Row, key: str, role: str):
+    got = row.answers[role]
+    if got == AS_TOKEN:
+        got = row.answers["student" if key.startswith("v1:") else "anonymous"]
+    return got
 
 
 @pytest.fixture
@@ -115,6 +128,7 @@ def world(db) -> World:
         "careers": careers,
         "other_careers": other_careers,
         "staff": staff,
+        "readonly_token": None,  # no session: the client sends the token (see the test)
     }
     listing = PublishedListingFactory(
         organization=organization, actor=employer, requires_resume=True, skills=["Python"]
@@ -141,7 +155,9 @@ def world(db) -> World:
     )
     PeriodicTaskRun.objects.create(task="notifications.tasks.outbox_sweep_task", last_state="SUCCESS")
     Group.objects.create(name="Moderators")
-    Token.objects.create(user=student)
+    _token, w.token_secret = account_services.personal_token_create(
+        user=student, name="Script", scope="read", lifetime_days=30
+    )
     # A placement of the student with the same organization: two goals agreed, a check-in written.
     placement = active_placement(
         listing=PublishedListingFactory(organization=organization, actor=employer, requires_resume=False),
@@ -255,12 +271,12 @@ PUBLIC = row(200)
 SIGNED_IN = row(200, anonymous=LOGIN)
 # A form's target: only POST acts, a GET is refused (after the login, where the view needs one).
 FORM_TARGET = row(405, anonymous=LOGIN)
-API_FORM_TARGET = row(405, anonymous=403)
+API_FORM_TARGET = row(405, anonymous=401)
 STUDENTS = row(403, anonymous=LOGIN, student=200, other_student=200)
 EMPLOYERS = row(403, anonymous=LOGIN, employer=200, other_employer=200)
 CAREERS = row(403, anonymous=LOGIN, careers=200, other_careers=200)
 SITE_STAFF = row(403, anonymous=LOGIN, staff=200)
-CAREERS_API = row(403, careers=200, other_careers=200)
+CAREERS_API = row(403, anonymous=401, careers=200, other_careers=200)
 ADMIN_PAGE = row(ADMIN_LOGIN, staff=200)
 
 LISTING = lambda w: {"pk": w.listing.pk}  # noqa: E731
@@ -311,6 +327,8 @@ TABLE: dict[str, Row] = {
     # Every signed-in user's own pages.
     "accounts:next_step": row(REDIRECT, anonymous=LOGIN),
     "accounts:account_delete": SIGNED_IN,
+    "accounts:tokens": SIGNED_IN,
+    "accounts:token_revoke": like(FORM_TARGET, lambda w: {"pk": 1}),
     "notifications:list": SIGNED_IN,
     "notifications:preferences": SIGNED_IN,
     "notifications:open": like(FORM_TARGET, lambda w: {"pk": w.notification.pk}),
@@ -378,14 +396,14 @@ TABLE: dict[str, Row] = {
     "placements:complete": like(FORM_TARGET, PLACEMENT),
     "placements:end_early": like(FORM_TARGET, PLACEMENT),
     # The API lists each user's own placements; anyone else's placement is not found.
-    "v1:placement-list": row(200, anonymous=403),
-    "v1:placement-detail": row(404, PLACEMENT, anonymous=403, student=200, employer=200, careers=200),
-    "v1:placement-goals": row(404, PLACEMENT, anonymous=403, student=200, employer=200, careers=200),
+    "v1:placement-list": row(200, anonymous=401),
+    "v1:placement-detail": row(404, PLACEMENT, anonymous=401, student=200, employer=200, careers=200),
+    "v1:placement-goals": row(404, PLACEMENT, anonymous=401, student=200, employer=200, careers=200),
     "v1:placement-goals-confirm": like(API_FORM_TARGET, PLACEMENT),
     "v1:placement-goal": like(API_FORM_TARGET, GOAL),  # PATCH and DELETE only
     "v1:placement-goal-done": like(API_FORM_TARGET, GOAL),
     "v1:placement-schedule": like(API_FORM_TARGET, PLACEMENT),
-    "v1:placement-checkins": row(404, PLACEMENT, anonymous=403, student=200, employer=200, careers=200),
+    "v1:placement-checkins": row(404, PLACEMENT, anonymous=401, student=200, employer=200, careers=200),
     "v1:placement-checkin-submit": like(API_FORM_TARGET, CHECKIN),
     "v1:placement-checkin-feedback": like(API_FORM_TARGET, CHECKIN),
     "v1:placement-fee-accept": like(API_FORM_TARGET, PLACEMENT),
@@ -413,10 +431,10 @@ TABLE: dict[str, Row] = {
     "evaluations:careers_reviews": CAREERS,
     "evaluations:portfolio_settings": STUDENTS,
     "evaluations:portfolio": like(PUBLIC, lambda w: {"slug": "ada-student"}),
-    "v1:placement-evaluation": row(404, PLACEMENT, anonymous=403, student=200, employer=200, careers=200),
+    "v1:placement-evaluation": row(404, PLACEMENT, anonymous=401, student=200, employer=200, careers=200),
     "v1:placement-evaluation-supervisor": like(API_FORM_TARGET, FINISHED),
     "v1:placement-evaluation-student": like(API_FORM_TARGET, FINISHED),
-    "v1:certificate-list": row(200, anonymous=403),
+    "v1:certificate-list": row(200, anonymous=401),
     "v1:certificate-verify": like(PUBLIC, CODE),
     "v1:portfolio": like(PUBLIC, lambda w: {"slug": "ada-student"}),
     # The conversation of an application: its two parties.
@@ -425,9 +443,9 @@ TABLE: dict[str, Row] = {
     "conversations:poll": row(404, APPLICATION, anonymous=LOGIN, student=204, employer=204),  # nothing new
     "conversations:earlier": row(404, APPLICATION, anonymous=LOGIN, student=200, employer=200),
     "conversations:post": like(FORM_TARGET, APPLICATION),
-    "v1:conversation-messages": row(404, APPLICATION, anonymous=403, student=200, employer=200),
+    "v1:conversation-messages": row(404, APPLICATION, anonymous=401, student=200, employer=200),
     "v1:conversation-mark-read": like(API_FORM_TARGET, APPLICATION),
-    "v1:conversation-unread": row(200, anonymous=403),
+    "v1:conversation-unread": row(200, anonymous=401),
     # Interviews: the two parties of the application; windows and lists of one's own organization.
     "interviews:propose": row(404, INTERVIEW_APPLICATION, anonymous=LOGIN, employer=200),
     "interviews:listing_propose": like(FORM_TARGET, LISTING),
@@ -444,11 +462,11 @@ TABLE: dict[str, Row] = {
     "interviews:cancel": like(FORM_TARGET, INTERVIEW),
     "interviews:no_show": like(FORM_TARGET, INTERVIEW),
     "interviews:careers_no_shows": CAREERS,
-    "v1:interview-list": row(200, anonymous=403),
-    "v1:interview-detail": row(404, INTERVIEW, anonymous=403, student=200, employer=200),
+    "v1:interview-list": row(200, anonymous=401),
+    "v1:interview-detail": row(404, INTERVIEW, anonymous=401, student=200, employer=200),
     "v1:interview-reschedule": like(API_FORM_TARGET, INTERVIEW),
     "v1:interview-cancel": like(API_FORM_TARGET, INTERVIEW),
-    "v1:interview-invitation": row(404, INVITE, anonymous=403, student=200, employer=200),
+    "v1:interview-invitation": row(404, INVITE, anonymous=401, student=200, employer=200),
     "v1:interview-book": like(API_FORM_TARGET, INVITE),
     "v1:interview-propose": like(API_FORM_TARGET, INTERVIEW_APPLICATION),
     # Calendars: each user's own; the private feed's secret URL is its own credential.
@@ -481,27 +499,48 @@ TABLE: dict[str, Row] = {
     "listings:moderation": SITE_STAFF,
     "listings:moderation-decide": like(FORM_TARGET, lambda w: {"pk": w.listing.pk, "decision": "approve"}),
     "notifications:operations": ADMIN_PAGE,
-    # The API (session-authenticated here; 403 without a session).
+    # The API (session-authenticated here, or the read-only token; 401 without either).
     "v1:listing-list": PUBLIC,
-    "v1:listing-detail": like(PUBLIC, LISTING),
-    "v1:application-list": row(403, student=200, other_student=200),
+    "v1:listing-detail": like(PUBLIC, LISTING),  # its members also PATCH, PUT and DELETE it
+    "v1:listing-submit": like(API_FORM_TARGET, LISTING),
+    "v1:listing-close": like(API_FORM_TARGET, LISTING),
+    "v1:listing-duplicate": like(API_FORM_TARGET, LISTING),
+    # One collection scoped by role: a student's own applications, an organization's applicants.
+    "v1:application-list": row(403, anonymous=401, student=200, other_student=200, employer=200, other_employer=200),
+    "v1:application-bulk-reject": API_FORM_TARGET,
     "v1:application-create": API_FORM_TARGET,
-    "v1:application-detail": row(403, APPLICATION, student=200, other_student=404),
+    "v1:application-detail": row(
+        403, APPLICATION, anonymous=401, student=200, other_student=404, employer=200, other_employer=404
+    ),
+    "v1:application-notes": row(403, APPLICATION, anonymous=401, employer=200, other_employer=404),
     "v1:application-withdraw": like(API_FORM_TARGET, APPLICATION),
     "v1:application-accept": like(API_FORM_TARGET, APPLICATION),
     "v1:application-decline": like(API_FORM_TARGET, APPLICATION),
-    "v1:employer-listing-applications": row(403, LISTING, employer=200, other_employer=404),
+    "v1:employer-listing-applications": row(403, LISTING, anonymous=401, employer=200, other_employer=404),
     "v1:employer-application-status": like(API_FORM_TARGET, APPLICATION),
-    "v1:notification-list": row(200, anonymous=403),
+    "v1:notification-list": row(200, anonymous=401),
+    # The member's own organization: every member reads it; its owner manages members and invitations.
+    "v1:organization": row(403, anonymous=401, employer=200, other_employer=200),
+    "v1:organization-members": row(403, anonymous=401, employer=200, other_employer=200),
+    "v1:organization-member-remove": like(API_FORM_TARGET, lambda w: {"pk": w.membership.pk}),
+    "v1:organization-invitations": row(403, anonymous=401, employer=200, other_employer=200),
+    "v1:organization-invitation-revoke": like(API_FORM_TARGET, lambda w: {"pk": w.invitation.pk}),
+    # The career-services staff member's institution and its students' link requests.
+    "v1:institution": row(403, anonymous=401, careers=200, other_careers=200),
+    "v1:institution-link-request-decide": like(API_FORM_TARGET, lambda w: {"pk": w.link_request.pk}),
+    # Every user's own account and tokens.
+    "v1:me": row(200, anonymous=401),
+    "v1:token-list": row(200, anonymous=401),
+    "v1:token-revoke": like(API_FORM_TARGET, lambda w: {"pk": 1}),
     "v1:notification-mark-read": API_FORM_TARGET,
-    "v1:notification-preferences": row(200, anonymous=403),
+    "v1:notification-preferences": row(200, anonymous=401),
     # Career services: each staff member reads their own institution's report; another
     # institution's export is not found.
     "v1:career-placement-report": CAREERS_API,
     "v1:career-dashboard": CAREERS_API,
     "v1:career-export-list": CAREERS_API,
-    "v1:career-export-detail": like(row(403, careers=200, other_careers=404), EXPORT),
-    "v1:career-export-download": like(row(403, careers=200, other_careers=404), EXPORT),
+    "v1:career-export-detail": like(row(403, anonymous=401, careers=200, other_careers=404), EXPORT),
+    "v1:career-export-download": like(row(403, anonymous=401, careers=200, other_careers=404), EXPORT),
     # The admin: site staff only; everyone else is sent to its login (which sends on to the site's).
     "admin:index": ADMIN_PAGE,
     "admin:login": row(403, anonymous=LOGIN, staff=REDIRECT),
@@ -526,7 +565,6 @@ ADMIN_MODELS: dict[str, dict[str, int]] = {
     "auth.group": {},
     "sites.site": {},
     "account.emailaddress": {},
-    "authtoken.tokenproxy": {},
     "accounts.user": {},
     "accounts.institution": {},
     "accounts.organization": {},
@@ -536,6 +574,7 @@ ADMIN_MODELS: dict[str, dict[str, int]] = {
     "accounts.invitation": {},
     "accounts.institutionlinkrequest": {},
     "accounts.employerapproval": {},
+    "accounts.personaltoken": {"add": 403},  # made by its user, who alone sees the secret
     "notifications.outboxemail": {},
     "notifications.notification": {},
     "notifications.notificationpreference": {},
@@ -599,7 +638,11 @@ def test_every_model_in_the_admin_has_a_row():
 def test_every_url_answers_each_role_as_its_row_says(world, role):
     # A failing page is reported as a 500 among the other answers, not raised.
     client = Client(REMOTE_ADDR=fresh_ip(), raise_request_exception=False)
-    if world.users[role] is not None:
+    if role == "readonly_token":
+        client = Client(
+            REMOTE_ADDR=fresh_ip(), raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {world.token_secret}"
+        )
+    elif world.users[role] is not None:
         client.force_login(world.users[role])
     table = full_table()
     wrong = {}
@@ -608,6 +651,7 @@ def test_every_url_answers_each_role_as_its_row_says(world, role):
             continue  # reported by test_every_url_pattern_has_a_permission_row
         url = table[key].url(world, key)
         got = answer(client.get(url))
-        if got != table[key].answers[role]:
-            wrong[key] = f"GET {url}: expected {table[key].answers[role]}, got {got}"
+        want = expected(table[key], key, role)
+        if got != want:
+            wrong[key] = f"GET {url}: expected {want}, got {got}"
     assert wrong == {}, f"as {role}:\n" + "\n".join(wrong.values())

@@ -29,10 +29,10 @@ def _emailed(data) -> set[str]:
     return {e["event"] for e in data["events"] if e["email"]}
 
 
-def test_anonymous_visitors_are_refused():
+def test_anonymous_visitors_are_asked_to_authenticate():
     client = APIClient()
-    assert client.get(PREFERENCES).status_code == 403
-    assert client.put(PREFERENCES, {"email_events": []}, format="json").status_code == 403
+    assert client.get(PREFERENCES).status_code == 401
+    assert client.put(PREFERENCES, {"email_events": []}, format="json").status_code == 401
     assert not NotificationPreference.objects.exists()
 
 
