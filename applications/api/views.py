@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -19,6 +18,7 @@ from listings import selectors as listing_selectors
 from listings.models import Listing
 from listings.permissions import can_view_listing
 from listings.search import viewer_for
+from marketplace.api import Pagination, paginated, validation_response
 
 from .serializers import (
     ApplicantFilterInput,
@@ -35,8 +35,7 @@ ERRORS = {400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.
 
 
 def _errors(exc: ValidationError) -> Response:
-    body = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    return Response(body, status=400)
+    return validation_response(exc)
 
 
 def _student_only(request):
@@ -56,13 +55,12 @@ class StudentApplicationListApi(APIView):
     """The signed-in student's applications, newest first."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = Pagination
 
     @extend_schema(operation_id="applications_list", responses={200: ApplicationOutput(many=True), **ERRORS})
     def get(self, request):
         _student_only(request)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(selectors.student_applications(user=request.user), request, view=self)
-        return paginator.get_paginated_response(ApplicationOutput(page, many=True).data)
+        return paginated(self, selectors.student_applications(user=request.user), ApplicationOutput)
 
 
 class StudentApplicationCreateApi(APIView):
@@ -85,7 +83,7 @@ class StudentApplicationCreateApi(APIView):
         if listing is None or not can_view_listing(
             request.user, listing, blocked_organization_ids=listing_selectors.blocked_organization_ids(viewer)
         ):
-            return Response({"listing": ["No such listing."]}, status=400)
+            return _errors(ValidationError({"listing": "No such listing."}))
         try:
             application = services.application_submit(
                 student=request.user,
@@ -173,6 +171,7 @@ class EmployerListingApplicationsApi(APIView):
     """The applicants of one of the organization's listings (optionally one status)."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = Pagination
 
     @extend_schema(operation_id="employer_listing_applications", responses={200: ApplicantOutput(many=True), **ERRORS})
     def get(self, request, pk: int):
@@ -186,9 +185,7 @@ class EmployerListingApplicationsApi(APIView):
         params.is_valid(raise_exception=True)
         if status := params.validated_data.get("status"):
             qs = qs.filter(status=status)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(ApplicantOutput(page, many=True).data)
+        return paginated(self, qs, ApplicantOutput)
 
 
 class EmployerApplicationStatusApi(APIView):

@@ -1,5 +1,5 @@
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -10,6 +10,8 @@ from listings.forms import SearchForm
 from listings.permissions import can_view_listing
 from listings.search import Params, search_listings, viewer_for
 from listings.timezones import overlap_hours, viewer_today
+from marketplace.api import Pagination, validation_response
+from marketplace.throttling import SEARCH_SCOPE
 
 from .serializers import ListingDetailOutput, ListingSearchOutput
 
@@ -27,7 +29,12 @@ SEARCH_PARAMETERS = [
         "overlap", str, enum=["1", "2", "4", "6"], description="Minimum hours of overlap with the viewer's 9:00–18:00"
     ),
     OpenApiParameter("sort", str, enum=["relevance", "newest", "deadline", "pay"]),
-    OpenApiParameter("page", int),
+    OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": 10_000}),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1},
+        description=f"Results per page (default {Pagination.page_size}, at most {Pagination.max_page_size}).",
+    ),
 ]
 
 
@@ -35,18 +42,20 @@ class ListingListApi(APIView):
     """Search published listings: the same search, filters and facets as the browse page."""
 
     permission_classes = [AllowAny]
+    throttle_scope = SEARCH_SCOPE
 
     @extend_schema(
         operation_id="listings_search",
         parameters=SEARCH_PARAMETERS,
-        responses={200: ListingSearchOutput, 400: OpenApiTypes.OBJECT},
+        responses={200: ListingSearchOutput},
     )
     def get(self, request):
         form = SearchForm(request.query_params)
         if not form.is_valid():
-            return Response({"errors": form.errors.get_json_data()}, status=400)
+            return validation_response(ValidationError(form.errors.as_data()))
         params = Params.from_cleaned(form.cleaned_data)
-        result = search_listings(params, viewer=viewer_for(request))
+        page_size = Pagination().get_page_size(request)
+        result = search_listings(params, viewer=viewer_for(request), page_size=page_size)
 
         def page_url(number):
             query = request.query_params.copy()

@@ -31,5 +31,5 @@ class NotificationMarkReadApi(APIView):
         data = request.data if isinstance(request.data, dict) else {}
         ids = data.get("ids")
         if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, int) for i in ids)):
-            return Response({"ids": ["A list of notification ids is expected."]}, status=400)
+            raise serializers.ValidationError({"ids": ["A list of notification ids is expected."]})
         return Response({"marked": services.notifications_mark_read(user=request.user, ids=ids)})

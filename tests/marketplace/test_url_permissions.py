@@ -237,6 +237,7 @@ TABLE: dict[str, Row] = {
     "accounts:organization_logo": like(PUBLIC, lambda w: {"slug": w.organization.slug}),
     "api-schema": PUBLIC,
     "api-docs": PUBLIC,
+    "api-redoc": PUBLIC,
     # Links from emails: the signed token is the credential, and a GET only shows what a POST would do.
     "listing_extend": like(PUBLIC, lambda w: {"token": w.extend_token}),
     "saved_search_unsubscribe": like(PUBLIC, lambda w: {"token": w.unsubscribe_token}),
