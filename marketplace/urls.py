@@ -1,5 +1,5 @@
 from allauth.account.decorators import secure_admin_login
-from csp.constants import SELF, UNSAFE_INLINE
+from csp.constants import NONCE, SELF
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
@@ -46,11 +46,10 @@ urlpatterns = [
     # needs no inline script under the Content-Security-Policy.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # ReDoc from the sidecar package (templates/drf_spectacular/redoc.html: no inline script, no
-    # web fonts). It styles itself by inserting <style> elements, which the policy allows on this
-    # page only; scripts stay limited to our own files.
+    # web fonts). It styles itself by inserting <style> elements, which carry this page's nonce.
     path(
         "api/redoc/",
-        csp_update({"style-src": [SELF, UNSAFE_INLINE]})(SpectacularRedocView.as_view(url_name="api-schema")),
+        csp_update({"style-src": [SELF, NONCE]})(SpectacularRedocView.as_view(url_name="api-schema")),
         name="api-redoc",
     ),
 ]

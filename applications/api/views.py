@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -73,6 +73,17 @@ class StudentApplicationCreateApi(APIView):
         operation_id="applications_create",
         request={"application/json": ApplicationCreateInput, "multipart/form-data": ApplicationCreateInput},
         responses={201: ApplicationDetailOutput, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "Apply with the profile's résumé",
+                request_only=True,
+                value={
+                    "listing": 42,
+                    "cover_letter": "I have cleaned survey data for two years.",
+                    "answers": {"7": "Yes"},
+                },
+            ),
+        ],
     )
     def post(self, request):
         _student_only(request)
@@ -197,6 +208,14 @@ class EmployerApplicationStatusApi(APIView):
         operation_id="employer_application_change_status",
         request=StatusChangeInput,
         responses={200: ApplicantOutput, **ERRORS},
+        examples=[
+            OpenApiExample("Shortlist", request_only=True, value={"status": "shortlisted", "message": ""}),
+            OpenApiExample(
+                "Make an offer",
+                request_only=True,
+                value={"status": "offered", "message": "We would love to have you.", "offer_start_date": "2026-03-02"},
+            ),
+        ],
     )
     def post(self, request, pk: int):
         if organization_id_of(request.user) is None:

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -48,6 +48,56 @@ class ListingListApi(APIView):
         operation_id="listings_search",
         parameters=SEARCH_PARAMETERS,
         responses={200: ListingSearchOutput},
+        examples=[
+            OpenApiExample(
+                "Paid remote data internships",
+                description="`GET /api/v1/listings/?q=data&compensation=paid&overlap=4&page_size=1`",
+                response_only=True,
+                value={
+                    "count": 14,
+                    "page": 1,
+                    "num_pages": 14,
+                    "next": "https://example.org/api/v1/listings/?q=data&compensation=paid&overlap=4&page_size=1&page=2",
+                    "previous": None,
+                    "suggestion": "",
+                    "facets": {
+                        "kind": [{"value": "internship", "label": "Internship", "count": 14, "selected": False}]
+                    },
+                    "results": [
+                        {
+                            "id": 42,
+                            "url": "/listings/42/",
+                            "title": "Data analysis intern",
+                            "kind": "internship",
+                            "field": "research",
+                            "organization": {
+                                "id": 3,
+                                "name": "Acme Remote",
+                                "slug": "acme-remote",
+                                "country": "DE",
+                                "verified": True,
+                            },
+                            "skill_names": ["Python", "SQL"],
+                            "compensation_type": "paid",
+                            "compensation_amount": "1200.00",
+                            "currency": "EUR",
+                            "pay_period": "month",
+                            "effective_hourly_rate": None,
+                            "hours_per_week": 20,
+                            "duration_days": 90,
+                            "start_date": "2026-03-02",
+                            "application_deadline": "2026-02-15",
+                            "work_start": "09:00:00+01:00",
+                            "work_end": "17:00:00+01:00",
+                            "time_zone": "Europe/Berlin",
+                            "overlap_hours": 5.0,
+                            "eligible_countries": [],
+                            "published_at": "2026-01-20T10:00:00Z",
+                        }
+                    ],
+                },
+            )
+        ],
     )
     def get(self, request):
         form = SearchForm(request.query_params)
