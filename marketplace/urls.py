@@ -1,8 +1,10 @@
 from allauth.account.decorators import secure_admin_login
+from csp.constants import NONCE, SELF
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from listings.email_views import listing_extend, saved_search_unsubscribe
 
@@ -48,10 +50,19 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file (?script), so the docs page
     # needs no inline script under the Content-Security-Policy.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # ReDoc from the sidecar package (templates/drf_spectacular/redoc.html: no inline script, no
+    # web fonts). It styles itself by inserting <style> elements, which carry this page's nonce.
+    path(
+        "api/redoc/",
+        csp_update({"style-src": [SELF, NONCE]})(SpectacularRedocView.as_view(url_name="api-schema")),
+        name="api-redoc",
+    ),
 ]
 
 # 403 and 404 use Django's views with templates/403.html and 404.html (the site layout, the reason,
-# a way back); the 500 page renders without touching the database.
+# a way back); the 500 page renders without touching the database. Under /api/ a 404 and a 500
+# answer the API's JSON error shape instead (marketplace/api.py).
+handler404 = "marketplace.views.page_not_found"
 handler500 = "marketplace.views.server_error"
 
 if settings.DEBUG:

@@ -4,11 +4,12 @@ from django.conf import settings
 from django.http import HttpResponseForbidden, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
-from . import health
+from . import api, health
 
 
 def home(request):
@@ -46,9 +47,20 @@ PLAIN_500 = (
 
 
 @requires_csrf_token
+def page_not_found(request, exception):
+    """The 404 page; under /api/ the API's JSON error instead of HTML."""
+    if api.is_api_request(request):
+        return api.not_found_response(request)
+    return defaults.page_not_found(request, exception)
+
+
+@requires_csrf_token
 def server_error(request):
     """The 500 page. It is rendered without the request's context processors (they read the
-    database, which may be what just failed), and falls back to plain HTML if even that fails."""
+    database, which may be what just failed), and falls back to plain HTML if even that fails.
+    Under /api/ the API's JSON error instead."""
+    if api.is_api_request(request):
+        return api.server_error_response(request)
     try:
         body = loader.render_to_string("500.html", {"SITE_NAME": settings.SITE_NAME})
     except Exception:

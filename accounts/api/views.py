@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from accounts import permissions, selectors, services
 from accounts.forms import StudentProfileForm
 from accounts.models import InstitutionLinkRequest, Invitation, Membership, PersonalToken
-from marketplace.api_exceptions import form_errors, validation_error
+from marketplace.api import form_errors, validation_error
 from marketplace.api_permissions import SIGNED_IN
 
 from .serializers import (

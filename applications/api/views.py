@@ -4,9 +4,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +17,7 @@ from listings import selectors as listing_selectors
 from listings.models import Listing
 from listings.permissions import can_view_listing
 from listings.search import viewer_for
+from marketplace.api import Pagination, paginated, validation_response
 from marketplace.api_permissions import SIGNED_IN
 
 from .serializers import (
@@ -28,7 +28,6 @@ from .serializers import (
     ApplicationDetailOutput,
     ApplicationFilterInput,
     ApplicationOutput,
-    ApplicationPageOutput,
     BulkRejectInput,
     BulkRejectOutput,
     MessageInput,
@@ -42,8 +41,7 @@ ERRORS = {400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.
 
 
 def _errors(exc: ValidationError) -> Response:
-    body = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    return Response(body, status=400)
+    return validation_response(exc)
 
 
 def _student_only(request):
@@ -72,15 +70,23 @@ class ApplicationListApi(APIView):
     to the organization's listings (``ApplicantOutput``). Filter by listing and status."""
 
     permission_classes = SIGNED_IN
+    pagination_class = Pagination
 
     @extend_schema(
         operation_id="applications_list",
         parameters=[
             OpenApiParameter("listing", int, description="Only this listing's applications"),
             OpenApiParameter("status", str, enum=list(S.values)),
-            OpenApiParameter("page", int),
         ],
-        responses={200: ApplicationPageOutput, **ERRORS},
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="ApplicationForRole",
+                serializers=[ApplicationOutput, ApplicantOutput],
+                resource_type_field_name=None,
+                many=True,
+            ),
+            **ERRORS,
+        },
     )
     def get(self, request):
         params = ApplicationFilterInput(data=request.query_params)
@@ -97,9 +103,7 @@ class ApplicationListApi(APIView):
             raise PermissionDenied("Only students and members of an organization have applications.")
         if status:
             qs = qs.filter(status=status)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(output(page, many=True).data)
+        return paginated(self, qs, output)
 
 
 class StudentApplicationCreateApi(APIView):
@@ -112,6 +116,17 @@ class StudentApplicationCreateApi(APIView):
         operation_id="applications_create",
         request={"application/json": ApplicationCreateInput, "multipart/form-data": ApplicationCreateInput},
         responses={201: ApplicationDetailOutput, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "Apply with the profile's résumé",
+                request_only=True,
+                value={
+                    "listing": 42,
+                    "cover_letter": "I have cleaned survey data for two years.",
+                    "answers": {"7": "Yes"},
+                },
+            ),
+        ],
     )
     def post(self, request):
         _student_only(request)
@@ -122,7 +137,7 @@ class StudentApplicationCreateApi(APIView):
         if listing is None or not can_view_listing(
             request.user, listing, blocked_organization_ids=listing_selectors.blocked_organization_ids(viewer)
         ):
-            return Response({"listing": ["No such listing."]}, status=400)
+            return _errors(ValidationError({"listing": "No such listing."}))
         try:
             application = services.application_submit(
                 student=request.user,
@@ -273,6 +288,7 @@ class EmployerListingApplicationsApi(APIView):
     """The applicants of one of the organization's listings (optionally one status)."""
 
     permission_classes = SIGNED_IN
+    pagination_class = Pagination
 
     @extend_schema(operation_id="employer_listing_applications", responses={200: ApplicantOutput(many=True), **ERRORS})
     def get(self, request, pk: int):
@@ -286,9 +302,7 @@ class EmployerListingApplicationsApi(APIView):
         params.is_valid(raise_exception=True)
         if status := params.validated_data.get("status"):
             qs = qs.filter(status=status)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(ApplicantOutput(page, many=True).data)
+        return paginated(self, qs, ApplicantOutput)
 
 
 class EmployerApplicationStatusApi(APIView):
@@ -300,6 +314,14 @@ class EmployerApplicationStatusApi(APIView):
         operation_id="employer_application_change_status",
         request=StatusChangeInput,
         responses={200: ApplicantOutput, **ERRORS},
+        examples=[
+            OpenApiExample("Shortlist", request_only=True, value={"status": "shortlisted", "message": ""}),
+            OpenApiExample(
+                "Make an offer",
+                request_only=True,
+                value={"status": "offered", "message": "We would love to have you.", "offer_start_date": "2026-03-02"},
+            ),
+        ],
     )
     def post(self, request, pk: int):
         if organization_id_of(request.user) is None:

@@ -6,12 +6,12 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conversations import selectors, services
 from conversations.permissions import conversation_access
+from marketplace.api import Pagination, paginated, validation_response
 from marketplace.api_permissions import SIGNED_IN
 
 from .serializers import (
@@ -23,11 +23,6 @@ from .serializers import (
 )
 
 ERRORS = {400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
-
-
-class NewestFirst(CursorPagination):
-    ordering = "-pk"
-    page_size = 50
 
 
 def _thread_or_404(request, pk: int):
@@ -43,20 +38,17 @@ class ConversationMessagesApi(APIView):
     career-services staff of the student's institution read once there is a placement."""
 
     permission_classes = SIGNED_IN
+    pagination_class = Pagination
 
     @extend_schema(
         operation_id="conversation_messages_list",
         responses={200: ConversationMessageOutput(many=True), **ERRORS},
-        description="Newest first, by cursor (`next` gives older messages).",
+        description="Newest first (`next` gives older messages).",
     )
     def get(self, request, pk: int):
         application, _access = _thread_or_404(request, pk)
-        paginator = NewestFirst()
-        page = paginator.paginate_queryset(
-            selectors.messages_for_api(application_id=application.pk), request, view=self
-        )
-        data = ConversationMessageOutput(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(data)
+        messages = selectors.messages_for_api(application_id=application.pk).order_by("-pk")
+        return paginated(self, messages, ConversationMessageOutput, context={"request": request})
 
     @extend_schema(
         operation_id="conversation_messages_create",
@@ -76,7 +68,7 @@ class ConversationMessagesApi(APIView):
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
         except ValidationError as exc:
-            return Response(exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}, status=400)
+            return validation_response(exc if hasattr(exc, "error_dict") else ValidationError({"body": exc.messages}))
         return Response(ConversationMessageOutput(message, context={"request": request}).data, status=201)
 
 

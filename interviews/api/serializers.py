@@ -39,7 +39,7 @@ class SlotOutput(Serializer):
     time = TimeOutput()
 
 
-class InvitationOutput(Serializer):
+class InterviewInvitationOutput(Serializer):
     id = serializers.IntegerField()
     application = serializers.IntegerField(source="application_id")
     listing_title = serializers.CharField(source="application.listing.title")

@@ -24,8 +24,8 @@ from ..times import student_zone
 from .serializers import (
     BookInput,
     CancelInput,
+    InterviewInvitationOutput,
     InterviewOutput,
-    InvitationOutput,
     ProposeInput,
     ProposeOutput,
     RescheduleInput,
@@ -57,7 +57,7 @@ def _invitation_data(invite, party) -> dict:
     invite.slots = [
         {"id": slot.pk, "time": time} for slot, time in selectors.slot_times(invite, party=party, viewer_zone=zone_name)
     ]
-    return InvitationOutput(invite).data
+    return InterviewInvitationOutput(invite).data
 
 
 class InterviewListApi(APIView):
@@ -156,7 +156,7 @@ class InvitationApi(_InvitationApi):
     @extend_schema(
         operation_id="interview_invitations_retrieve",
         description="The times still open, in the caller's zone with the other party's beside.",
-        responses={200: InvitationOutput, **ERRORS},
+        responses={200: InterviewInvitationOutput, **ERRORS},
     )
     def get(self, request, pk: int):
         return Response(_invitation_data(*self.load(request, pk)))

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from listings.models import Field, Listing, ScreeningQuestion
-from marketplace.serializers import ModelSerializer, Serializer
+from marketplace.serializers import ModelSerializer, Serializer, ZonedTimeField
 
 
 class OrganizationOutput(Serializer):
@@ -19,6 +19,8 @@ class ListingSummaryOutput(ModelSerializer):
         source="overlap", help_text="Hours of the working day inside the viewer's 9:00–18:00 today"
     )
     url = serializers.SerializerMethodField()
+    work_start = ZonedTimeField(zone_attr="time_zone", help_text="Start of the working day in the listing's time zone")
+    work_end = ZonedTimeField(zone_attr="time_zone", help_text="End of the working day in the listing's time zone")
 
     class Meta:
         model = Listing

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,8 +16,16 @@ from listings.models import Listing
 from listings.permissions import can_manage_listing, can_view_listing, organization_of
 from listings.search import Params, search_listings, viewer_for
 from listings.timezones import overlap_hours, viewer_today
-from marketplace.api_exceptions import PreconditionFailed, PreconditionRequired, form_errors, validation_error
+from marketplace.api import (
+    Pagination,
+    PreconditionFailed,
+    PreconditionRequired,
+    form_errors,
+    validation_error,
+    validation_response,
+)
 from marketplace.api_permissions import READ_OR_SIGNED_IN, SIGNED_IN
+from marketplace.throttling import SEARCH_SCOPE
 
 from .serializers import CloseInput, ListingDetailOutput, ListingInput, ListingSearchOutput, ManagedListingOutput
 
@@ -127,7 +135,12 @@ SEARCH_PARAMETERS = [
         "overlap", str, enum=["1", "2", "4", "6"], description="Minimum hours of overlap with the viewer's 9:00–18:00"
     ),
     OpenApiParameter("sort", str, enum=["relevance", "newest", "deadline", "pay"]),
-    OpenApiParameter("page", int),
+    OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": 10_000}),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1},
+        description=f"Results per page (default {Pagination.page_size}, at most {Pagination.max_page_size}).",
+    ),
 ]
 
 
@@ -136,6 +149,7 @@ class ListingListApi(APIView):
     Members of an organization create its listings here (as drafts)."""
 
     permission_classes = READ_OR_SIGNED_IN
+    throttle_scope = SEARCH_SCOPE
 
     @extend_schema(
         operation_id="listings_create", request=ListingInput, responses={201: ManagedListingOutput, **WRITE_ERRORS}
@@ -162,14 +176,65 @@ class ListingListApi(APIView):
     @extend_schema(
         operation_id="listings_search",
         parameters=SEARCH_PARAMETERS,
-        responses={200: ListingSearchOutput, 400: OpenApiTypes.OBJECT},
+        responses={200: ListingSearchOutput},
+        examples=[
+            OpenApiExample(
+                "Paid remote data internships",
+                description="`GET /api/v1/listings/?q=data&compensation=paid&overlap=4&page_size=1`",
+                response_only=True,
+                value={
+                    "count": 14,
+                    "page": 1,
+                    "num_pages": 14,
+                    "next": "https://example.org/api/v1/listings/?q=data&compensation=paid&overlap=4&page_size=1&page=2",
+                    "previous": None,
+                    "suggestion": "",
+                    "facets": {
+                        "kind": [{"value": "internship", "label": "Internship", "count": 14, "selected": False}]
+                    },
+                    "results": [
+                        {
+                            "id": 42,
+                            "url": "/listings/42/",
+                            "title": "Data analysis intern",
+                            "kind": "internship",
+                            "field": "research",
+                            "organization": {
+                                "id": 3,
+                                "name": "Acme Remote",
+                                "slug": "acme-remote",
+                                "country": "DE",
+                                "verified": True,
+                            },
+                            "skill_names": ["Python", "SQL"],
+                            "compensation_type": "paid",
+                            "compensation_amount": "1200.00",
+                            "currency": "EUR",
+                            "pay_period": "month",
+                            "effective_hourly_rate": None,
+                            "hours_per_week": 20,
+                            "duration_days": 90,
+                            "start_date": "2026-03-02",
+                            "application_deadline": "2026-02-15",
+                            "work_start": "09:00:00+01:00",
+                            "work_end": "17:00:00+01:00",
+                            "time_zone": "Europe/Berlin",
+                            "overlap_hours": 5.0,
+                            "eligible_countries": [],
+                            "published_at": "2026-01-20T10:00:00Z",
+                        }
+                    ],
+                },
+            )
+        ],
     )
     def get(self, request):
         form = SearchForm(request.query_params)
         if not form.is_valid():
-            return Response({"errors": form.errors.get_json_data()}, status=400)
+            return validation_response(ValidationError(form.errors.as_data()))
         params = Params.from_cleaned(form.cleaned_data)
-        result = search_listings(params, viewer=viewer_for(request))
+        page_size = Pagination().get_page_size(request)
+        result = search_listings(params, viewer=viewer_for(request), page_size=page_size)
 
         def page_url(number):
             query = request.query_params.copy()

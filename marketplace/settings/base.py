@@ -372,11 +372,30 @@ REST_FRAMEWORK = {
         "marketplace.api_permissions.TokenScope",
         "rest_framework.permissions.IsAuthenticatedOrReadOnly",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Every error in one JSON shape, documented on every operation (marketplace/api.py, openapi.py).
+    "EXCEPTION_HANDLER": "marketplace.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "marketplace.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "marketplace.api.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # Each class applies where it fits (marketplace/throttling.py); a request must pass all that do.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "marketplace.throttling.AnonRateThrottle",
+        "marketplace.throttling.UserRateThrottle",
+        "marketplace.throttling.TokenRateThrottle",
+        "marketplace.throttling.SearchRateThrottle",
+        "marketplace.throttling.WriteRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_RATE_ANON", default="120/min"),
+        "user": env("API_RATE_USER", default="600/min"),
+        "token": env("API_RATE_TOKEN", default="300/min"),
+        "search": env("API_RATE_SEARCH", default="60/min"),
+        "write": env("API_RATE_WRITE", default="60/min"),
+    },
+    # The client address the anonymous limit counts is the connection's, never X-Forwarded-For
+    # (which any client can write), unless the site runs behind this many trusted proxies.
+    "NUM_PROXIES": env.int("API_TRUSTED_PROXIES", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Intern Anywhere API",
@@ -387,6 +406,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "OAS_VERSION": "3.1.0",
+    # Request and response components apart: read-only fields are not asked for in a request.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # A listing's status is read in several components; one named enum for all of them.
+    "ENUM_NAME_OVERRIDES": {"ListingStatusEnum": "listings.models.Listing.Status"},
 }
 
 # Content-Security-Policy (django-csp) on every response: pages, error pages, API answers and static

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from marketplace.serializers import ModelSerializer, Serializer, form_errors
+from marketplace.api import form_errors
+from marketplace.serializers import ModelSerializer, Serializer
 
 from ..forms import PreferencesForm
 from ..models import Notification

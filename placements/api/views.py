@@ -7,10 +7,10 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.api import Pagination, paginated, validation_response
 from marketplace.api_permissions import SIGNED_IN
 from placements import schedule, selectors, services
 from placements.permissions import Side
@@ -33,8 +33,7 @@ ERRORS = {400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.
 
 
 def _errors(exc: ValidationError) -> Response:
-    body = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    return Response(body, status=400)
+    return validation_response(exc)
 
 
 def _zone(placement) -> str:
@@ -107,12 +106,11 @@ class PlacementListApi(APIView):
     institution's linked students' (career services)."""
 
     permission_classes = SIGNED_IN
+    pagination_class = Pagination
 
     @extend_schema(operation_id="placements_list", responses={200: PlacementOutput(many=True), **ERRORS})
     def get(self, request):
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(selectors.placements_for(request.user), request, view=self)
-        return paginator.get_paginated_response(PlacementOutput(page, many=True).data)
+        return paginated(self, selectors.placements_for(request.user), PlacementOutput)
 
 
 class PlacementDetailApi(_PlacementApi):
@@ -124,10 +122,12 @@ class PlacementDetailApi(_PlacementApi):
 
 
 class GoalListApi(_PlacementApi):
+    pagination_class = Pagination
+
     @extend_schema(operation_id="placement_goals_list", responses={200: GoalOutput(many=True), **ERRORS})
     def get(self, request, pk: int):
         placement, _ = self.load(request, pk)
-        return Response(GoalOutput(placement.goals.all(), many=True).data)
+        return paginated(self, list(placement.goals.all()), GoalOutput)
 
     @extend_schema(
         operation_id="placement_goals_propose",
@@ -212,13 +212,13 @@ class ScheduleApi(_PlacementApi):
 class CheckInListApi(_PlacementApi):
     """Every check-in period of the placement, written or not, by due date."""
 
+    pagination_class = Pagination
+
     @extend_schema(operation_id="placement_checkins_list", responses={200: CheckInOutput(many=True), **ERRORS})
     def get(self, request, pk: int):
         placement, _ = self.load(request, pk)
         rows = [_with_due_at(c, placement) for c in placement.checkins.all()]
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(CheckInOutput(page, many=True).data)
+        return paginated(self, rows, CheckInOutput)
 
 
 class CheckInSubmitApi(_PlacementApi):

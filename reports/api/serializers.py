@@ -7,7 +7,8 @@ from rest_framework import serializers
 
 from applications.models import Placement
 from listings.models import Field, Listing
-from marketplace.serializers import Serializer, form_errors
+from marketplace.api import form_errors
+from marketplace.serializers import Serializer
 
 from ..forms import ExportForm, ReportFilterForm
 from ..models import OutcomeCategory, ReportExport

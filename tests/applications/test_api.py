@@ -63,7 +63,7 @@ def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(api, student, lis
     payload = {"listing": listing.pk, **payload}
     response = api.post(reverse("v1:application-create"), payload, format="json")
     assert response.status_code == 400
-    assert any(key.startswith(field) for key in response.json()), response.json()
+    assert any(key.startswith(field) for key in response.json()["fields"]), response.json()
     assert not Application.objects.exists()
 
 
@@ -76,7 +76,7 @@ def test_bad_resume_through_the_api_is_refused(api, student):
         format="multipart",
     )
     assert response.status_code == 400
-    assert response.json()["resume"] == ["The résumé must be a PDF document (this file is not a PDF)."]
+    assert response.json()["fields"]["resume"] == ["The résumé must be a PDF document (this file is not a PDF)."]
     assert not Application.objects.exists()
 
 
@@ -87,7 +87,11 @@ def test_applying_twice_is_refused_clearly(api, student):
     assert api.post(url, {"listing": listing.pk, "cover_letter": "Hi"}, format="json").status_code == 201
     response = api.post(url, {"listing": listing.pk, "cover_letter": "Hi"}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"non_field_errors": ["You have already applied to this listing."]}
+    assert response.json() == {
+        "type": "validation_error",
+        "detail": "You have already applied to this listing.",
+        "fields": {"non_field_errors": ["You have already applied to this listing."]},
+    }
 
 
 def test_employer_lists_the_listings_applicants_and_filters_by_status(api):

@@ -36,7 +36,7 @@ def test_search_filters_facets_and_pagination(client, org, employer):
 def test_bad_parameters_are_a_400_with_reasons(client, db):
     response = client.get("/api/v1/listings/", {"kind": "castle", "page": "0", "sort": "random"})
     assert response.status_code == 400
-    errors = response.json()["errors"]
+    errors = response.json()["fields"]
     assert set(errors) == {"kind", "page", "sort"}
 
 

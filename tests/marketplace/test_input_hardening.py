@@ -117,7 +117,7 @@ def test_malformed_pdf_through_the_api_is_a_400_with_a_message(kind):
         format="multipart",
     )
     assert response.status_code == 400, response.content
-    assert response.json()["resume"] == [message]
+    assert response.json()["fields"]["resume"] == [message]
     assert not Application.objects.exists()
 
 
@@ -321,7 +321,7 @@ def test_api_cover_letter_keeps_line_breaks_and_refuses_an_escape_character():
     url = reverse("v1:application-create")
     refused = api.post(url, {"listing": listing.pk, "cover_letter": "Hello\x1b[2J"}, format="json")
     assert refused.status_code == 400
-    assert refused.json()["cover_letter"] == [MULTI_LINE_MESSAGE]
+    assert refused.json()["fields"]["cover_letter"] == [MULTI_LINE_MESSAGE]
     assert not Application.objects.exists()
     accepted = api.post(url, {"listing": listing.pk, "cover_letter": "Hello,\r\n\r\nI apply."}, format="json")
     assert accepted.status_code == 201, accepted.content

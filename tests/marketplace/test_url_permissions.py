@@ -303,6 +303,7 @@ TABLE: dict[str, Row] = {
     "accounts:organization_logo": like(PUBLIC, lambda w: {"slug": w.organization.slug}),
     "api-schema": PUBLIC,
     "api-docs": PUBLIC,
+    "api-redoc": PUBLIC,
     # Links from emails: the signed token is the credential, and a GET only shows what a POST would do.
     "listing_extend": like(PUBLIC, lambda w: {"token": w.extend_token}),
     "saved_search_unsubscribe": like(PUBLIC, lambda w: {"token": w.unsubscribe_token}),
@@ -621,6 +622,14 @@ def full_table() -> dict[str, Row]:
     return {**TABLE, **admin_rows()}
 
 
+def api_error_shaped(response) -> bool:
+    """Every refusal of the API answers {"type", "detail", "fields"} (marketplace/api.py)."""
+    if response["Content-Type"] != "application/json":
+        return False
+    body = response.json()
+    return set(body) == {"type", "detail", "fields"} and isinstance(body["fields"], dict)
+
+
 def test_every_url_pattern_has_a_permission_row():
     table = full_table()
     missing = sorted(key for key, _, _ in patterns() if key not in table)
@@ -650,8 +659,11 @@ def test_every_url_answers_each_role_as_its_row_says(world, role):
         if key not in table:
             continue  # reported by test_every_url_pattern_has_a_permission_row
         url = table[key].url(world, key)
-        got = answer(client.get(url))
+        response = client.get(url)
+        got = answer(response)
         want = expected(table[key], key, role)
         if got != want:
             wrong[key] = f"GET {url}: expected {want}, got {got}"
+        elif key.startswith("v1:") and response.status_code >= 400 and not api_error_shaped(response):
+            wrong[key] = f"GET {url}: {response.status_code} not in the API's error shape: {response.content[:200]}"
     assert wrong == {}, f"as {role}:\n" + "\n".join(wrong.values())
