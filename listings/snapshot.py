@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from django.db import connection
+from django.db import connection, transaction
 
 from .visibility import visible_sql
 
@@ -70,6 +70,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
 KEY_SPACE = 1 << 13  # facet keys are 13 bits (facets.layout)
 MERGE_BY_SEARCH_MAX = 200
+# Rows fetched at a time while a copy is read (a few MB of Python objects at most).
+LOAD_CHUNK = 10_000
 
 
 def micros(moment: datetime) -> int:
@@ -233,8 +235,7 @@ class Snapshot:
         copy = self.copy
         with connection.cursor() as cursor:
             if copy is None:
-                cursor.execute(LOAD_SQL)
-                return self._loaded(cursor.fetchall())
+                return self._load()
             cursor.execute(CHANGES_SQL, [str(copy.horizon), str(copy.horizon)])
             rows = cursor.fetchall()
         ((_, horizon, writing, *_),) = [row for row in rows if row[0] == "horizon"]
@@ -243,9 +244,7 @@ class Snapshot:
             return copy.columns
         if any(tag == "removed" and row[0] is None for tag, _, _, _, *row in changed):
             # The table was truncated (tests flush it): read everything again.
-            with connection.cursor() as cursor:
-                cursor.execute(LOAD_SQL)
-                return self._loaded(cursor.fetchall())
+            return self._load()
         ended = [(visible, *row) for tag, _, done, visible, *row in changed if done]
         running = [(visible, *row) for tag, _, done, visible, *row in changed if not done]
         # Fold only what every later snapshot sees as this one does: not while this transaction
@@ -267,20 +266,49 @@ class Snapshot:
             added = self.codes.columns([row for row in changes if row[0]], offset=1)
         return Columns.merged(kept, added)
 
-    def _loaded(self, rows: list[tuple]) -> Columns:
-        """Rows of (horizon, writing, ended, id, …): the listings as this transaction sees them.
-        Unless it has written, those whose transactions ended become the new copy."""
-        horizon, writing = int(rows[0][0]), rows[0][1]
-        listed = [row for row in rows if row[3] is not None]
-        with self.lock:
-            everything = self.codes.columns(listed, offset=3)
+    def _load(self) -> Columns:
+        """Every visible listing as this transaction sees them. Unless it has written, those whose
+        transactions ended before the horizon become the new copy.
+
+        Read through a server-side cursor, LOAD_CHUNK rows at a time, each chunk turned into arrays
+        before the next is fetched: the process never holds every row as Python objects (at
+        100,000 listings that was an 81 MB peak for 5.4 MB of arrays, and the allocator kept most
+        of it)."""
+        horizon, writing = 0, False
+        ended_parts, running_parts = [], []
+        with transaction.atomic(savepoint=False), connection.chunked_cursor() as cursor:
+            cursor.execute(LOAD_SQL)
+            while rows := cursor.fetchmany(LOAD_CHUNK):
+                horizon, writing = int(rows[0][0]), rows[0][1]
+                listed = [row for row in rows if row[3] is not None]
+                with self.lock:
+                    part = self.codes.columns(listed, offset=3)
+                ended = np.fromiter((row[2] for row in listed), dtype=bool, count=len(listed))
+                del rows, listed
+                ended_parts.append(part.take(ended))
+                if not ended.all():
+                    running_parts.append(part.take(~ended))
+        everything = Columns.concat(ended_parts) if ended_parts else self.codes.columns([])
         if writing:  # its own versions of rows: not what other transactions see
-            return Columns.concat([everything])
-        ended = np.fromiter((row[2] for row in listed), dtype=bool, count=len(listed))
-        self.copy = Copy(Columns.concat([everything.take(ended)]), horizon)
-        if ended.all():
-            return self.copy.columns
-        return Columns.concat([self.copy.columns, everything.take(~ended)])
+            return Columns.concat([everything, *running_parts])
+        self.copy = Copy(everything, horizon)
+        if not running_parts:
+            return everything
+        return Columns.concat([everything, *running_parts])
+
+
+def warm() -> int:
+    """Build this process's copy now, so that no visitor waits for it: gunicorn.conf.py calls it
+    in each worker before the worker accepts requests. Returns the number of listings copied."""
+    from django.db import close_old_connections
+
+    try:
+        return len(snapshot().current())
+    finally:
+        # The hook runs in the worker's main thread; requests run in its threads, each with its
+        # own connection.
+        close_old_connections()
+        connection.close()
 
 
 _snapshots: dict[tuple, Snapshot] = {}
