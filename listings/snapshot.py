@@ -239,6 +239,11 @@ class Snapshot:
             cursor.execute(CHANGES_SQL, [str(copy.horizon), str(copy.horizon)])
             rows = cursor.fetchall()
         ((_, horizon, writing, *_),) = [row for row in rows if row[0] == "horizon"]
+        if int(horizon) < copy.horizon:
+            # The server's transaction counter is behind the copy's: the database was restored
+            # from a dump or replaced by another server. Writes stamped from now on would fall
+            # below the copy's horizon and never be seen: read everything again.
+            return self._load()
         changed = [row for row in rows if row[0] != "horizon"]
         if not changed:
             return copy.columns
@@ -309,6 +314,22 @@ def warm() -> int:
         # own connection.
         close_old_connections()
         connection.close()
+
+
+def reset_stamps() -> tuple[int, int, int]:
+    """Re-stamp the listings and removal records whose ``search_xid`` is ahead of this server's
+    transaction counter (a restored dump carries the old server's stamps), with this transaction's
+    id. Returns (listings, removals, the transaction id). ``manage.py reset_search_xid``."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id()::text")
+        (now,) = cursor.fetchone()
+        # The trigger listings_listing_stamp sets search_xid to this transaction's id.
+        cursor.execute("UPDATE listings_listing SET search_xid = search_xid WHERE search_xid > %s::xid8", [now])
+        listings = cursor.rowcount
+        cursor.execute(
+            "UPDATE listings_listing_removal SET search_xid = %s::xid8 WHERE search_xid > %s::xid8", [now, now]
+        )
+        return listings, cursor.rowcount, int(now)
 
 
 _snapshots: dict[tuple, Snapshot] = {}
