@@ -358,7 +358,7 @@ def forget() -> None:
 
 @dataclass
 class Counted:
-    rows: list[tuple]  # (facet key, listings, posted in the last day, 7 and 30 days): search._scalar_counts
+    rows: np.ndarray  # per facet key present: key, listings, posted in the last day, 7 and 30 days
     arrays: dict[str, list[tuple[str, int]]]  # countries and skills, most listings first
     result: np.ndarray  # positions of the matching listings, newest first
 
@@ -406,7 +406,7 @@ def count(
     n = np.bincount(group_keys, minlength=KEY_SPACE)
     periods = [np.bincount(group_keys[group_published >= micros(t)], minlength=KEY_SPACE) for t in posted_since]
     present = np.flatnonzero(n)
-    rows = [tuple(row) for row in np.column_stack([present, n[present], *(p[present] for p in periods)]).tolist()]
+    rows = np.column_stack([present, n[present], *(p[present] for p in periods)])
 
     countable = rest if in_scalar is None else rest & in_scalar
     result = countable if in_country is None else countable & in_country
