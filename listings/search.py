@@ -396,37 +396,60 @@ def country_test(params: Params):
 TEXT_RANDOM_PAGE_COST = 1.1
 
 
+def _packed(buffer, dtype: str) -> np.ndarray:
+    return np.frombuffer(bytes(buffer or b""), dtype=dtype)
+
+
 def text_matches(query: SearchQuery, *, ranked: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
     """The ids, sorted, of the visible listings whose search vector matches ``query``: the GIN
     index of the narrow search documents, then those rows. Filters and counts are applied to them
     in memory. ``ranked``: also each match's relevance, read in the same pass (for a search whose
-    every match is a result)."""
+    every match is a result).
+
+    The matches come back as one packed value per column (``string_agg`` of each id's and rank's
+    binary form), read straight into numpy: q=intern matches 65,000 of 100,000 listings, and
+    turning 65,000 rows into Python tuples cost more than finding them."""
     matches = SearchDocument.objects.filter(vector=query)
     if ranked:
         matches = matches.annotate(rank=SearchRank(F("vector"), query)).values_list("listing_id", "rank")
+        packing = "string_agg(int8send(m.listing_id), ''), string_agg(float4send(m.rank), '')"
     else:
         matches = matches.values_list("listing_id")
+        packing = "string_agg(int8send(m.listing_id), ''), NULL"
     sql, sql_params = matches.query.sql_with_params()
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL random_page_cost = {TEXT_RANDOM_PAGE_COST}")
-        cursor.execute(sql, sql_params)
-        rows = cursor.fetchall()
-    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-    order = np.argsort(ids)
+        cursor.execute(f"SELECT {packing} FROM ({sql}) m", sql_params)  # noqa: S608 (the ORM's own SQL)
+        packed_ids, packed_ranks = cursor.fetchone()
+    ids = _packed(packed_ids, ">i8").astype(np.int64)
+    order = np.argsort(ids, kind="stable")
     if not ranked:
         return ids[order], None
-    return ids[order], np.fromiter((row[1] for row in rows), dtype=np.float64, count=len(rows))[order]
+    return ids[order], _packed(packed_ranks, ">f4").astype(np.float64)[order]
 
 
 def ranks(ids: np.ndarray, query: SearchQuery) -> np.ndarray:
     """The relevance (ts_rank of the weighted vector) of each of ``ids``, in their order. Only the
-    result set is ranked: ranking reads each listing's whole search vector."""
-    found = dict(
+    result set is ranked: ranking reads each listing's whole search vector. Packed both ways."""
+    ranked = (
         SearchDocument.objects.filter(listing__id__any=ids.tolist())  # listing_id: no join
         .annotate(rank=SearchRank(F("vector"), query))
         .values_list("listing_id", "rank")
     )
-    return np.fromiter((found.get(pk, 0.0) for pk in ids.tolist()), dtype=np.float64, count=len(ids))
+    sql, sql_params = ranked.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT string_agg(int8send(m.listing_id), ''), string_agg(float4send(m.rank), '') FROM ({sql}) m",  # noqa: S608
+            sql_params,
+        )
+        packed_ids, packed_ranks = cursor.fetchone()
+    found_ids = _packed(packed_ids, ">i8").astype(np.int64)
+    found_ranks = _packed(packed_ranks, ">f4").astype(np.float64)
+    order = np.argsort(found_ids)
+    found_ids, found_ranks = found_ids[order], found_ranks[order]
+    at = np.clip(np.searchsorted(found_ids, ids), 0, max(len(found_ids) - 1, 0))
+    hit = found_ids[at] == ids if len(found_ids) else np.zeros(len(ids), dtype=bool)
+    return np.where(hit, found_ranks[at] if len(found_ids) else 0.0, 0.0)
 
 
 def search_listings(params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZE) -> SearchResult:
