@@ -6,8 +6,8 @@
 For each database (already seeded: bench/listings_search.py or `seed_bench --listings N`), a fresh
 Python process does what a gunicorn worker does: sets Django up with the production settings and
 imports the URLconf (every view), then builds the copy as the server hook does
-(`listings.snapshot.warm`, gunicorn.conf.py's post_worker_init), then runs text searches
-(q=python, q=intern). It reports the resident memory (VmRSS) after each step and the peak
+(`listings.snapshot.warm`, gunicorn.conf.py's post_worker_init), then requests the
+browse page with and without text (q=python, q=intern, the worst filtered case). It reports the resident memory (VmRSS) after each step and the peak
 (VmHWM), the time to build the copy and the copy's arrays. The databases run back to back, so
 their ratio is the figure to read on a shared machine. Results go to docs/benchmarks.md under
 "## Listings copy: time to ready and memory".
@@ -26,6 +26,13 @@ from pathlib import Path
 import common  # bench/common.py, next to this script
 
 SECTION = "## Listings copy: time to ready and memory"
+
+CASES = [
+    ("browse", {}),
+    ("q=python", {"q": "python"}),
+    ("q=intern", {"q": "intern"}),
+    ("q=research + field + paid", {"q": "research", "field": "research", "compensation": "paid"}),
+]
 
 CHILD = r"""
 import json, os, sys, time
@@ -53,30 +60,36 @@ copy = snapshot.snapshot().copy.columns
 out["arrays_mb"] = sum(getattr(copy, name).nbytes for name in snapshot.DTYPES) / 1e6
 out["rss_ready"] = status("VmRSS")
 out["hwm_ready"] = status("VmHWM")
-for q in ("python", "intern"):
-    for _ in range(3):
+from django.test import Client
+client = Client()
+for label, params in CASES:
+    timings = []
+    for i in range(3 + RUNS):
         started = time.perf_counter()
-        result = search_listings(Params(q=q), viewer=Viewer())
-        elapsed = time.perf_counter() - started
-    out[f"q_{q}_ms"] = elapsed * 1000
-    out[f"q_{q}_total"] = result.total
+        response = client.get("/listings/", params, secure=True)
+        if i >= 3:
+            timings.append((time.perf_counter() - started) * 1000)
+    assert response.status_code == 200, response.status_code
+    timings.sort()
+    out[label] = (timings[len(timings) // 2], timings[min(len(timings) - 1, round(0.95 * len(timings) + 0.5) - 1)], client.get("/api/v1/listings/", params, secure=True).json()["count"])
 out["rss_searched"] = status("VmRSS")
 out["hwm_searched"] = status("VmHWM")
 print(json.dumps(out))
 """
 
 
-def measure(url: str) -> dict:
+def measure(url: str, runs: int) -> dict:
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "marketplace.settings.production",
         "SECRET_KEY": "bench-only-not-secret",
-        "ALLOWED_HOSTS": "127.0.0.1",
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
     }
+    child = f"CASES = {CASES!r}\nRUNS = {runs}\n" + CHILD
     done = subprocess.run(
-        [sys.executable, "-c", CHILD], cwd=common.ROOT, env=env, check=True, capture_output=True, text=True
+        [sys.executable, "-c", child], cwd=common.ROOT, env=env, check=True, capture_output=True, text=True
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -84,12 +97,13 @@ def measure(url: str) -> dict:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("databases", nargs="+", help="database URLs, smallest first")
+    parser.add_argument("--runs", type=int, default=20, help="timed requests per search case")
     parser.add_argument("--seeding", default="", help="a note on how long seeding took, for the record")
     parser.add_argument("--output", default=str(common.RESULTS))
     args = parser.parse_args(argv)
     rows = []
     for url in args.databases:
-        found = measure(url)
+        found = measure(url, args.runs)
         rows.append(found)
         print(json.dumps(found), flush=True)
     load = os.getloadavg()
@@ -101,16 +115,31 @@ def main(argv: list[str]) -> int:
         f"{load[0]:.1f} at the end (2 cores, shared). A fresh process per database, run back to back: Django set "
         "up with the production settings and every view imported (*start*), then the copy built as "
         "gunicorn.conf.py's `post_worker_init` hook builds it before the worker takes a request (*ready*), "
-        "then three text searches each for q=python and q=intern (*searched*). RSS is VmRSS, peak is VmHWM.",
+        "then the browse page's search cases below (*searched*). RSS is VmRSS, peak is VmHWM.",
         "",
         "| listings | time to ready s | arrays MB | RSS start MB | RSS ready MB | peak while reading MB "
-        "| RSS after searches MB | peak MB | q=python ms (results) | q=intern ms (results) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| RSS after searches MB | peak MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
         *[
             f"| {r['listings']:,} | {r['ready_s']:.2f} | {r['arrays_mb']:.1f} | {r['rss_start']:.0f} "
-            f"| {r['rss_ready']:.0f} | {r['hwm_ready']:.0f} | {r['rss_searched']:.0f} | {r['hwm_searched']:.0f} "
-            f"| {r['q_python_ms']:.0f} ({r['q_python_total']:,}) | {r['q_intern_ms']:.0f} ({r['q_intern_total']:,}) |"
+            f"| {r['rss_ready']:.0f} | {r['hwm_ready']:.0f} | {r['rss_searched']:.0f} | {r['hwm_searched']:.0f} |"
             for r in rows
+        ],
+        "",
+        f"The browse page in the same process (Django's test client: middleware, view, SQL, template), "
+        f"{args.runs} timed requests per case after 3 warm-ups, p50 / p95 in ms (results), and each size's "
+        "p95 as a multiple of the first size's:",
+        "",
+        "| case | " + " | ".join(f"{r['listings']:,} listings" for r in rows) + " |",
+        "|---|" + "---:|" * len(rows),
+        *[
+            f"| {label} | "
+            + " | ".join(
+                f"{r[label][0]:.0f} / {r[label][1]:.0f} ({r[label][2]:,}) ×{r[label][1] / base[label][1]:.2f}"
+                for r in rows
+            )
+            + " |"
+            for label, _ in CASES
         ],
         "",
     ]

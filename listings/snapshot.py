@@ -23,6 +23,8 @@ nothing and keeps no copy: it sees its own versions of the rows it wrote, not th
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import threading
 from dataclasses import dataclass
@@ -70,8 +72,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
 KEY_SPACE = 1 << 13  # facet keys are 13 bits (facets.layout)
 MERGE_BY_SEARCH_MAX = 200
-# Rows fetched at a time while a copy is read (a few MB of Python objects at most).
-LOAD_CHUNK = 10_000
+# Rows fetched at a time while a copy is read (about a megabyte of Python objects).
+LOAD_CHUNK = 5_000
 
 
 def micros(moment: datetime) -> int:
@@ -294,12 +296,22 @@ class Snapshot:
                 if not ended.all():
                     running_parts.append(part.take(~ended))
         everything = Columns.concat(ended_parts) if ended_parts else self.codes.columns([])
+        del ended_parts
+        _release_freed_memory()
         if writing:  # its own versions of rows: not what other transactions see
             return Columns.concat([everything, *running_parts])
         self.copy = Copy(everything, horizon)
         if not running_parts:
             return everything
         return Columns.concat([everything, *running_parts])
+
+
+def _release_freed_memory() -> None:
+    """Hand the heap the chunks were read into back to the operating system. glibc keeps freed
+    small blocks for reuse: after reading 100,000 listings that was 12 MB of a web process's
+    resident memory that nothing used again. Elsewhere (no glibc) this does nothing."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def warm() -> int:
