@@ -41,17 +41,23 @@ BARE = "/bench/ok"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of ``pids`` (a process that is gone counts as 0)."""
-    total = 0
+def cpu_times(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each of ``pids`` still running."""
+    found = {}
     for pid in pids:
         try:
             stat = Path(f"/proc/{pid}/stat").read_text()
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / CLK_TCK
+        found[pid] = (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
+    return found
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two readings: a process that started in between counts from zero,
+    one that ended in between is not counted (its last ticks are unknown)."""
+    return sum(t - before.get(pid, 0.0) for pid, t in after.items())
 
 
 def children(parent: int) -> list[int]:
@@ -124,11 +130,11 @@ def postgres_backends(database_url: str) -> list[int]:
 
 
 def measure(port: int, path: str, clients: int, seconds: float, workers: list[int], database_url: str) -> dict:
-    backends = postgres_backends(database_url)
-    web_before, db_before = cpu_seconds(workers), cpu_seconds(backends)
+    web_before, db_before = cpu_times(workers), cpu_times(postgres_backends(database_url))
     load = Load(port, path, clients, seconds)
     elapsed = load.run()
-    web, db = cpu_seconds(workers) - web_before, cpu_seconds(backends) - db_before
+    web = cpu_used(web_before, cpu_times(workers))
+    db = cpu_used(db_before, cpu_times(postgres_backends(database_url)))
     n = len(load.latencies)
     ms = [t * 1000 for t in load.latencies] or [0.0]
     return {
