@@ -78,7 +78,7 @@ print(json.dumps(out))
 """
 
 
-def measure(url: str, runs: int) -> dict:
+def measure(url: str, runs: int, cases: list) -> dict:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -87,7 +87,7 @@ def measure(url: str, runs: int) -> dict:
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
     }
-    child = f"CASES = {CASES!r}\nRUNS = {runs}\n" + CHILD
+    child = f"CASES = {cases!r}\nRUNS = {runs}\n" + CHILD
     done = subprocess.run(
         [sys.executable, "-c", child], cwd=common.ROOT, env=env, check=True, capture_output=True, text=True
     )
@@ -98,12 +98,18 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("databases", nargs="+", help="database URLs, smallest first")
     parser.add_argument("--runs", type=int, default=20, help="timed requests per search case")
+    parser.add_argument(
+        "--browse-only",
+        default="",
+        help="comma-separated database URLs measured without the text cases (search vectors still being written)",
+    )
     parser.add_argument("--seeding", default="", help="a note on how long seeding took, for the record")
     parser.add_argument("--output", default=str(common.RESULTS))
     args = parser.parse_args(argv)
     rows = []
     for url in args.databases:
-        found = measure(url, args.runs)
+        text = url not in args.browse_only.split(",")
+        found = measure(url, args.runs, CASES if text else CASES[:1])
         rows.append(found)
         print(json.dumps(found), flush=True)
     load = os.getloadavg()
@@ -136,6 +142,8 @@ def main(argv: list[str]) -> int:
             f"| {label} | "
             + " | ".join(
                 f"{r[label][0]:.0f} / {r[label][1]:.0f} ({r[label][2]:,}) ×{r[label][1] / base[label][1]:.2f}"
+                if label in r
+                else "–"
                 for r in rows
             )
             + " |"
