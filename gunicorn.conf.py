@@ -38,7 +38,7 @@ def post_worker_init(worker):
 
     started = time.monotonic()
     try:
-        copied = warm()
+        copied = warm(on_chunk=worker.notify)  # a heartbeat per chunk: the copy may outlast `timeout`
     except Exception:  # the worker must still start: its first search will read the copy
         worker.log.exception("The listings copy could not be read at start; the first search will read it")
         return

@@ -273,7 +273,7 @@ class Snapshot:
             added = self.codes.columns([row for row in changes if row[0]], offset=1)
         return Columns.merged(kept, added)
 
-    def _load(self) -> Columns:
+    def _load(self, on_chunk=None) -> Columns:
         """Every visible listing as this transaction sees them. Unless it has written, those whose
         transactions ended before the horizon become the new copy.
 
@@ -292,6 +292,8 @@ class Snapshot:
                     part = self.codes.columns(listed, offset=3)
                 ended = np.fromiter((row[2] for row in listed), dtype=bool, count=len(listed))
                 del rows, listed
+                if on_chunk is not None:
+                    on_chunk()
                 ended_parts.append(part.take(ended))
                 if not ended.all():
                     running_parts.append(part.take(~ended))
@@ -314,13 +316,16 @@ def _release_freed_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def warm() -> int:
+def warm(on_chunk=None) -> int:
     """Build this process's copy now, so that no visitor waits for it: gunicorn.conf.py calls it
-    in each worker before the worker accepts requests. Returns the number of listings copied."""
+    in each worker before the worker accepts requests. ``on_chunk`` is called after each chunk
+    read (the worker's heartbeat: gunicorn kills a worker silent for ``timeout`` seconds, and a
+    million listings take longer than that on a busy machine). Returns the number of listings
+    copied."""
     from django.db import close_old_connections
 
     try:
-        return len(snapshot().current())
+        return len(snapshot()._load(on_chunk))
     finally:
         # The hook runs in the worker's main thread; requests run in its threads, each with its
         # own connection.

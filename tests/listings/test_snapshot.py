@@ -173,8 +173,11 @@ def test_the_copy_read_in_chunks_equals_the_copy_read_at_once(org, employer, mon
 
 
 @pytest.mark.django_db(transaction=True)
-def test_warm_builds_the_copy_before_any_search(org, employer):
-    made = PublishedListingFactory(organization=org, actor=employer)
+def test_warm_builds_the_copy_before_any_search_with_a_heartbeat_per_chunk(org, employer, monkeypatch):
+    made = [PublishedListingFactory(organization=org, actor=employer) for _ in range(3)]
+    monkeypatch.setattr(snapshot, "LOAD_CHUNK", 2)
+    beats = []
     assert snapshot.snapshot().copy is None
-    assert snapshot.warm() == 1
-    assert copied() == {made.pk}
+    assert snapshot.warm(on_chunk=lambda: beats.append(1)) == 3
+    assert copied() == {x.pk for x in made}
+    assert len(beats) == 2
