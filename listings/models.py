@@ -152,19 +152,6 @@ class Listing(models.Model):
             models.Index(fields=["organization", "status"], name="listing_org_status"),
             GinIndex(fields=["skill_names"], name="listing_skill_names_gin"),
             GinIndex(fields=["eligible_countries"], name="listing_countries_gin"),
-            # The "deadline" and "pay" sorts walk these instead of sorting every match.
-            models.Index(
-                models.F("application_deadline").asc(nulls_last=True),
-                models.F("published_at").desc(),
-                condition=visibility.VISIBLE,
-                name="listing_visible_by_deadline",
-            ),
-            models.Index(
-                models.F("hourly_pay").desc(nulls_last=True),
-                models.F("published_at").desc(),
-                condition=visibility.VISIBLE,
-                name="listing_visible_by_pay",
-            ),
             models.Index(
                 fields=["work_window"],
                 condition=visibility.VISIBLE,

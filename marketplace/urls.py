@@ -65,6 +65,10 @@ urlpatterns = [
 handler404 = "marketplace.views.page_not_found"
 handler500 = "marketplace.views.server_error"
 
+if settings.BENCH_BARE_VIEW:
+    # Benchmarks only (bench/http_throughput.py sets it): never routed in a deployment.
+    urlpatterns.append(path("bench/ok", views.bench_ok, name="bench_ok"))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

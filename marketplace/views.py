@@ -1,7 +1,7 @@
 import logging
 
 from django.conf import settings
-from django.http import HttpResponseForbidden, HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views import defaults
@@ -37,6 +37,12 @@ def healthz(request):
         "redis": redis_state,
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def bench_ok(request):
+    """The benchmark's ceiling: the middleware and nothing else (routed only when
+    settings.BENCH_BARE_VIEW is on, by bench/http_throughput.py)."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 PLAIN_500 = (

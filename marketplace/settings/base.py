@@ -20,6 +20,9 @@ CSRF_FAILURE_VIEW = "marketplace.views.csrf_failure"
 # which renders the emails, so the default follows it.
 SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 SITE_NAME = "Intern Anywhere"
+# bench/http_throughput.py only: serve /bench/ok, a view that answers "ok" without the database,
+# cache or templates (the ceiling the pages are measured against). Never set in a deployment.
+BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -152,3 +152,32 @@ def test_a_listing_id_deleted_and_inserted_again_is_shown(org, employer):
     assert shown() == []
     listing.save(force_insert=True)  # the same id again (as loaddata would)
     assert shown() == [listing.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_copy_read_in_chunks_equals_the_copy_read_at_once(org, employer, monkeypatch):
+    for i in range(5):
+        PublishedListingFactory(
+            organization=org, actor=employer, skills=[f"Skill {i}"], eligible_countries=["DE"][: i % 2]
+        )
+    monkeypatch.setattr(snapshot, "LOAD_CHUNK", 2)
+    chunked = snapshot.snapshot().current()
+    snapshot.forget()
+    monkeypatch.setattr(snapshot, "LOAD_CHUNK", 10_000)
+    whole = snapshot.snapshot().current()
+    for name in snapshot.DTYPES:
+        np.testing.assert_array_equal(getattr(chunked, name), getattr(whole, name))
+    newest_first = list(Listing.objects.visible().order_by("-published_at", "-pk").values_list("pk", flat=True))
+    assert chunked.id.tolist() == newest_first
+    assert shown(skill=["Skill 3"]) == [newest_first[1]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_warm_builds_the_copy_before_any_search_with_a_heartbeat_per_chunk(org, employer, monkeypatch):
+    made = [PublishedListingFactory(organization=org, actor=employer) for _ in range(3)]
+    monkeypatch.setattr(snapshot, "LOAD_CHUNK", 2)
+    beats = []
+    assert snapshot.snapshot().copy is None
+    assert snapshot.warm(on_chunk=lambda: beats.append(1)) == 3
+    assert copied() == {x.pk for x in made}
+    assert len(beats) == 2
