@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organization, User
 from applications.models import Application, ApplicationStatus, Placement
 from listings.models import Listing
+from notifications.models import Notification
 
 from . import services
 from .models import Certificate, Evaluation
@@ -196,6 +198,9 @@ def seed(stdout) -> None:
     now = timezone.now()
     micro = _micro(student, supervisor)
     history = sum(_history(northwind, supervisor, row, now) for row in HISTORY)
+    # Demo realism: the evaluation's notifications belong to a micro-internship that ended days
+    # ago, so they sit behind the demo's newer notifications (the welcome first), not on top.
+    Notification.objects.filter(created_at__gte=now).update(created_at=F("created_at") - timedelta(days=3))
     portfolio = services.portfolio_for(student)
     if not portfolio.is_public:
         goals = Placement.objects.filter(student=student, status="completed").values_list("goals__pk", flat=True)

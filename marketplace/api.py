@@ -45,6 +45,14 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class Gone(exceptions.APIException):
+    """The resource existed and is gone for good (a failed or expired export file)."""
+
+    status_code = status.HTTP_410_GONE
+    default_detail = "This resource is no longer available."
+    default_code = "gone"
+
+
 class PreconditionFailed(exceptions.APIException):
     """An ``If-Match`` that no longer matches: someone else changed the resource first."""
 
@@ -142,6 +150,13 @@ def is_api_request(request) -> bool:
 
 def not_found_response(request) -> JsonResponse:
     return JsonResponse(error_body("not_found", "No API endpoint or object here."), status=404)
+
+
+def bad_request_response(request) -> JsonResponse:
+    return JsonResponse(
+        error_body("bad_request", "The request could not be read (too many fields, or a malformed header)."),
+        status=400,
+    )
 
 
 def server_error_response(request) -> JsonResponse:

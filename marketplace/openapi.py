@@ -24,6 +24,7 @@ ERROR_DESCRIPTIONS = {
     "403": "Not signed in (`not_authenticated`) or not allowed to do this (`permission_denied`).",
     "404": "No such object, page or endpoint, or not one the caller may see (`not_found`).",
     "409": "The request conflicts with the current state of the resource (`conflict`).",
+    "410": "The resource existed and is gone for good (`gone`).",
     "412": "The resource changed since it was read (`precondition_failed`).",
     "415": "The request body's media type is not accepted (`unsupported_media_type`).",
     "429": "Too many requests (`throttled`); retry after `Retry-After` seconds.",

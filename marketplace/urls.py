@@ -62,6 +62,7 @@ urlpatterns = [
 # 403 and 404 use Django's views with templates/403.html and 404.html (the site layout, the reason,
 # a way back); the 500 page renders without touching the database. Under /api/ a 404 and a 500
 # answer the API's JSON error shape instead (marketplace/api.py).
+handler400 = "marketplace.views.bad_request"
 handler404 = "marketplace.views.page_not_found"
 handler500 = "marketplace.views.server_error"
 

@@ -53,6 +53,15 @@ PLAIN_500 = (
 
 
 @requires_csrf_token
+def bad_request(request, exception):
+    """A request Django refuses before any view (too many fields, a suspicious header); under
+    /api/ the API's JSON error instead of HTML."""
+    if api.is_api_request(request):
+        return api.bad_request_response(request)
+    return defaults.bad_request(request, exception)
+
+
+@requires_csrf_token
 def page_not_found(request, exception):
     """The 404 page; under /api/ the API's JSON error instead of HTML."""
     if api.is_api_request(request):

@@ -7,7 +7,6 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,7 +14,7 @@ from rest_framework.views import APIView
 from accounts import permissions, selectors, services
 from accounts.forms import StudentProfileForm
 from accounts.models import InstitutionLinkRequest, Invitation, Membership, PersonalToken
-from marketplace.api import form_errors, validation_error
+from marketplace.api import Pagination, form_errors, paginated, validation_error
 from marketplace.api_permissions import SIGNED_IN
 
 from .serializers import (
@@ -111,12 +110,11 @@ class TokenListApi(APIView):
     """The signed-in user's personal tokens (GET), or a new one (POST, from a signed-in session only)."""
 
     permission_classes = SIGNED_IN
+    pagination_class = Pagination
 
     @extend_schema(operation_id="tokens_list", responses={200: TokenOutput(many=True), **ERRORS})
     def get(self, request):
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(selectors.personal_tokens_of(request.user), request, view=self)
-        return paginator.get_paginated_response(TokenOutput(page, many=True).data)
+        return paginated(self, selectors.personal_tokens_of(request.user), TokenOutput)
 
     @extend_schema(
         operation_id="tokens_create", request=TokenCreateInput, responses={201: TokenCreatedOutput, **ERRORS}
@@ -183,13 +181,12 @@ class OrganizationMembersApi(APIView):
     """The organization's members, owner first (every member may read them)."""
 
     permission_classes = SIGNED_IN
+    pagination_class = Pagination
 
     @extend_schema(operation_id="organization_members_list", responses={200: MemberOutput(many=True), **ERRORS})
     def get(self, request):
         members = selectors.organization_members(_organization(request))
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(members, request, view=self)
-        return paginator.get_paginated_response(MemberOutput(page, many=True).data)
+        return paginated(self, members, MemberOutput)
 
 
 class OrganizationMemberRemoveApi(APIView):
@@ -220,13 +217,12 @@ class OrganizationInvitationsApi(APIView):
     """The owner's pending invitations (GET) and a new one by email (POST: the invitee is emailed)."""
 
     permission_classes = SIGNED_IN
+    pagination_class = Pagination
 
     @extend_schema(operation_id="organization_invitations_list", responses={200: InvitationOutput(many=True), **ERRORS})
     def get(self, request):
         invitations = selectors.pending_invitations(organization=_owned(request))
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(invitations, request, view=self)
-        return paginator.get_paginated_response(InvitationOutput(page, many=True).data)
+        return paginated(self, invitations, InvitationOutput)
 
     @extend_schema(
         operation_id="organization_invitations_create",

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -179,11 +180,12 @@ class ApplicationNotesApi(APIView):
     """The team's private notes on an applicant (never shown to the student): read and add."""
 
     permission_classes = SIGNED_IN
+    pagination_class = Pagination
 
     @extend_schema(operation_id="applications_notes_list", responses={200: NoteOutput(many=True), **ERRORS})
     def get(self, request, pk: int):
         application = _reviewed_or_404(request, pk)
-        return Response(NoteOutput(application.notes.all(), many=True).data)
+        return paginated(self, application.notes.select_related("author"), NoteOutput)
 
     @extend_schema(operation_id="applications_notes_create", request=NoteInput, responses={201: NoteOutput, **ERRORS})
     def post(self, request, pk: int):
@@ -214,7 +216,7 @@ class ApplicationBulkRejectApi(APIView):
         data.is_valid(raise_exception=True)
         listing = Listing.objects.filter(pk=data.validated_data["listing"]).first()
         if listing is None or not can_view_pipeline(request.user, listing):
-            return Response({"listing": ["No such listing of your organization."]}, status=400)
+            raise DRFValidationError({"listing": ["No such listing of your organization."]})
         rejected = services.applications_bulk_reject(
             listing=listing,
             application_ids=data.validated_data["applications"],

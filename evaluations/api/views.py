@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from evaluations import selectors, services
 from evaluations.choices import EMPLOYER_KEYS, SKILL_KEYS
+from marketplace.api import Pagination, paginated, validation_response
 from marketplace.api_permissions import API_DEFAULT, SIGNED_IN
 from placements.permissions import Side
 
@@ -30,8 +31,7 @@ ERRORS = {400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.
 
 
 def _errors(exc: ValidationError) -> Response:
-    body = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    return Response(body, status=400)
+    return validation_response(exc)
 
 
 class _EvaluationApi(APIView):
@@ -116,6 +116,7 @@ class StudentEvaluationApi(_EvaluationApi):
 
 class CertificateListApi(APIView):
     permission_classes = SIGNED_IN
+    pagination_class = Pagination
 
     @extend_schema(
         operation_id="certificates_mine",
@@ -123,7 +124,7 @@ class CertificateListApi(APIView):
         responses={200: CertificateOutput(many=True)},
     )
     def get(self, request):
-        return Response(CertificateOutput(selectors.student_certificates(user=request.user), many=True).data)
+        return paginated(self, selectors.student_certificates(user=request.user), CertificateOutput)
 
 
 def _verification(certificate) -> dict:
@@ -158,7 +159,7 @@ class CertificateVerifyApi(APIView):
     def get(self, request, code: str):
         certificate = selectors.certificate_by_code(code)
         if certificate is None:
-            return Response({"detail": "No certificate has this code."}, status=404)
+            raise NotFound("No certificate has this code.")
         return Response(VerificationOutput(_verification(certificate)).data)
 
 
@@ -174,7 +175,7 @@ class PortfolioApi(APIView):
     def get(self, request, slug: str):
         portfolio = selectors.portfolio_public(slug)
         if portfolio is None:
-            return Response({"detail": "No such portfolio."}, status=404)
+            raise NotFound("No such portfolio.")
         entries = selectors.portfolio_entries(portfolio)
         data = {
             "slug": portfolio.slug,

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications.models import Application
+from marketplace.api import Conflict, Pagination, validation_response
 from marketplace.api_permissions import SIGNED_IN
 
 from .. import selectors, services
@@ -34,9 +35,8 @@ from .serializers import (
 ERRORS = {400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
 
 
-def _errors(exc: ValidationError, status: int = 400) -> Response:
-    body = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    return Response(body, status=status)
+def _errors(exc: ValidationError) -> Response:
+    return validation_response(exc)
 
 
 def _zone(party: Party, application, default: str) -> str:
@@ -64,6 +64,7 @@ class InterviewListApi(APIView):
     """The caller's upcoming interviews: their own (student) or their organization's (members)."""
 
     permission_classes = SIGNED_IN
+    pagination_class = Pagination
 
     @extend_schema(operation_id="interviews_list", responses={200: InterviewOutput(many=True), **ERRORS})
     def get(self, request):
@@ -73,8 +74,11 @@ class InterviewListApi(APIView):
         elif request.user.is_employer:
             upcoming, party = selectors.organization_upcoming(user=request.user, now=now), Party.ORGANIZATION
         else:
-            return Response([])
-        return Response([_interview_data(i, party) for i in upcoming.interviews])
+            upcoming, party = None, None
+        interviews = upcoming.interviews if upcoming is not None else []
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(interviews, request, view=self)
+        return paginator.get_paginated_response([_interview_data(i, party) for i in page])
 
 
 class _InterviewApi(APIView):
@@ -180,7 +184,7 @@ class BookApi(_InvitationApi):
                 invite=invite, slot_id=serializer.validated_data["slot"], user=request.user
             )
         except services.BookingRefused as exc:
-            return Response({"detail": " ".join(exc.messages), "code": exc.code}, status=409)
+            raise Conflict(" ".join(exc.messages)) from None
         except ValidationError as exc:
             return _errors(exc)
         found = selectors.interview_for_viewer(user=request.user, pk=interview.pk)

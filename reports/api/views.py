@@ -15,6 +15,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.api import Conflict, Gone
 from marketplace.api_permissions import SIGNED_IN
 
 from .. import exports, selectors, services
@@ -157,8 +158,8 @@ class ExportDownloadApi(_CareersApi):
         export = self.export(pk)
         if not export.is_downloadable():
             if export.is_finished:
-                return Response({"detail": "This export is no longer available; start a new one."}, status=410)
-            return Response({"detail": "This export is not ready yet.", "progress": export.progress}, status=409)
+                raise Gone("This export is no longer available; start a new one.")
+            raise Conflict(f"This export is not ready yet ({export.progress}% done); poll it and download once ready.")
         return FileResponse(
             export.file.open("rb"),
             as_attachment=True,

@@ -317,8 +317,12 @@ def test_make_run_serves_concurrent_clients_without_server_errors(stack):
             except OSError as exc:
                 status, body, content_type = type(exc).__name__, b"", ""
             with lock:
+                # All 16 clients share one address, so the API's per-address search limit may
+                # answer 429 (with Retry-After): the throttle working, not a server error.
+                if status == 429 and path.startswith("/api/") and b'"throttled"' in body:
+                    status = "throttled"
                 outcomes[status] += 1
-                if status != 200 and len(failures) < 5:
+                if status not in (200, "throttled") and len(failures) < 5:
                     failures.append(f"{path} -> {status}: {body[:200]!r}")
                 if path == stylesheet and status == 200:
                     outcomes["css"] += "text/css" in content_type
@@ -329,7 +333,8 @@ def test_make_run_serves_concurrent_clients_without_server_errors(stack):
     for thread in threads:
         thread.join()
 
-    assert outcomes[200] == 400, (dict(outcomes), failures)
+    assert outcomes[200] + outcomes["throttled"] == 400, (dict(outcomes), failures)
+    assert outcomes[200] >= 400 - 2 * 16 * 25 // len(paths), dict(outcomes)  # only API answers may be 429
     # Whitenoise serves the static files under gunicorn too.
     assert outcomes["css"] == sum(1 for i in range(16) for n in range(25) if paths[(i + n) % len(paths)] == stylesheet)
 

@@ -7,7 +7,6 @@ from django.db import transaction
 # Order matters: each app's demo data builds on the ones before it.
 DEMO_APPS = [
     "accounts",
-    "notifications",
     "listings",
     "applications",
     "placements",
@@ -15,6 +14,8 @@ DEMO_APPS = [
     "evaluations",
     "conversations",
     "interviews",
+    # Last: each demo login's welcome is the newest notification, on top of the history above.
+    "notifications",
 ]
 
 
