@@ -18,6 +18,12 @@ urlpatterns = [
         name="organization-invitation-revoke",
     ),
     path("institution/", views.InstitutionApi.as_view(), name="institution"),
+    path("institution/invitations/", views.InstitutionInvitationsApi.as_view(), name="institution-invitations"),
+    path(
+        "institution/invitations/<int:pk>/revoke/",
+        views.InstitutionInvitationRevokeApi.as_view(),
+        name="institution-invitation-revoke",
+    ),
     path(
         "institution/link-requests/<int:pk>/decide/",
         views.LinkRequestDecideApi.as_view(),

@@ -293,6 +293,67 @@ class InstitutionApi(APIView):
         return Response(MyInstitutionOutput(data).data)
 
 
+def _staffed(request):
+    """The signed-in career-services staff member's institution (the one they manage)."""
+    institution = permissions.institution_for_staff(request.user)
+    if institution is None or not permissions.can_manage_institution(request.user, institution):
+        raise PermissionDenied("Only career-services staff of an institution invite colleagues.")
+    return institution
+
+
+class InstitutionInvitationsApi(APIView):
+    """The institution's pending invitations to its career-services team (GET), and a new one by
+    email (POST: the invitee is emailed a link to join the team)."""
+
+    permission_classes = SIGNED_IN
+    pagination_class = Pagination
+
+    @extend_schema(operation_id="institution_invitations_list", responses={200: InvitationOutput(many=True), **ERRORS})
+    def get(self, request):
+        invitations = selectors.pending_invitations(institution=_staffed(request))
+        return paginated(self, invitations, InvitationOutput)
+
+    @extend_schema(
+        operation_id="institution_invitations_create",
+        request=InvitationInput,
+        responses={201: InvitationOutput, **ERRORS},
+    )
+    def post(self, request):
+        institution = _staffed(request)
+        data = InvitationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            invitation = services.invitation_create(
+                invited_by=request.user, email=data.validated_data["email"], institution=institution
+            )
+        except ValidationError as exc:
+            raise validation_error(exc) from None
+        return Response(InvitationOutput(invitation).data, status=201)
+
+
+class InstitutionInvitationRevokeApi(APIView):
+    """Withdraw a pending invitation to the career-services team (its link stops working)."""
+
+    permission_classes = SIGNED_IN
+
+    @extend_schema(
+        operation_id="institution_invitations_revoke",
+        request=None,
+        responses={204: None, 404: OpenApiTypes.OBJECT, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        institution = _staffed(request)
+        invitation = (
+            Invitation.objects.select_related("organization", "institution")
+            .filter(pk=pk, institution=institution)
+            .first()
+        )
+        if invitation is None or not permissions.can_revoke_invitation(request.user, invitation):
+            raise Http404
+        services.invitation_revoke(invitation=invitation, by=request.user)
+        return Response(status=204)
+
+
 class LinkRequestDecideApi(APIView):
     """Approve (the student is linked) or reject a student's request to join the institution."""
 

@@ -267,6 +267,7 @@ PAGES: dict[str, Page] = {
     "v1:notification-list": Page("student"),
     "v1:notification-preferences": Page("student"),
     "v1:institution": Page("careers"),
+    "v1:institution-invitations": Page("careers"),
     "v1:organization": Page("owner"),
     "v1:organization-members": Page("owner"),
     "v1:organization-invitations": Page("owner"),

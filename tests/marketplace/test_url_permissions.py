@@ -528,6 +528,8 @@ TABLE: dict[str, Row] = {
     "v1:organization-invitation-revoke": like(API_FORM_TARGET, lambda w: {"pk": w.invitation.pk}),
     # The career-services staff member's institution and its students' link requests.
     "v1:institution": row(403, anonymous=401, careers=200, other_careers=200),
+    "v1:institution-invitations": row(403, anonymous=401, careers=200, other_careers=200),
+    "v1:institution-invitation-revoke": like(API_FORM_TARGET, lambda w: {"pk": w.invitation.pk}),
     "v1:institution-link-request-decide": like(API_FORM_TARGET, lambda w: {"pk": w.link_request.pk}),
     # Every user's own account and tokens.
     "v1:me": row(200, anonymous=401),
