@@ -30,10 +30,6 @@ from .serializers import (
 ERRORS = {400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
 
 
-def _errors(exc: ValidationError) -> Response:
-    return validation_response(exc)
-
-
 class _EvaluationApi(APIView):
     permission_classes = SIGNED_IN
 
@@ -42,6 +38,23 @@ class _EvaluationApi(APIView):
         if page is None:
             raise Http404
         return page
+
+    def submit(self, request, pk: int, *, side: Side, refusal: str, input_class, action):
+        """One side's submission: only that side may send it; ``action(placement, data)`` calls the
+        service, whose refusals become the API's 400 or 403; the answer is the evaluation as the
+        caller may now read it."""
+        page = self.load(request, pk)
+        if page.side != side:
+            raise PermissionDenied(refusal)
+        data = input_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            action(page.placement, data.validated_data)
+        except ValidationError as exc:
+            return validation_response(exc)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
+        return Response(EvaluationOutput(selectors.evaluation_data(self.load(request, pk))).data)
 
 
 class EvaluationDetailApi(_EvaluationApi):
@@ -62,25 +75,20 @@ class SupervisorEvaluationApi(_EvaluationApi):
         responses={200: EvaluationOutput, **ERRORS},
     )
     def post(self, request, pk: int):
-        page = self.load(request, pk)
-        if page.side != Side.SUPERVISOR:
-            raise PermissionDenied("Only the organization evaluates the intern.")
-        data = SupervisorEvaluationInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
-        try:
-            services.supervisor_evaluation_submit(
-                placement=page.placement,
+        return self.submit(
+            request,
+            pk,
+            side=Side.SUPERVISOR,
+            refusal="Only the organization evaluates the intern.",
+            input_class=SupervisorEvaluationInput,
+            action=lambda placement, d: services.supervisor_evaluation_submit(
+                placement=placement,
                 user=request.user,
                 ratings={k: d[k] for k in SKILL_KEYS},
                 comments=d.get("comments", ""),
                 endorsement=d.get("endorsement", ""),
-            )
-        except ValidationError as exc:
-            return _errors(exc)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
-        return Response(EvaluationOutput(selectors.evaluation_data(self.load(request, pk))).data)
+            ),
+        )
 
 
 class StudentEvaluationApi(_EvaluationApi):
@@ -91,27 +99,22 @@ class StudentEvaluationApi(_EvaluationApi):
         responses={200: EvaluationOutput, **ERRORS},
     )
     def post(self, request, pk: int):
-        page = self.load(request, pk)
-        if page.side != Side.STUDENT:
-            raise PermissionDenied("Only the intern self-assesses.")
-        data = StudentEvaluationInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
-        try:
-            services.student_evaluation_submit(
-                placement=page.placement,
+        return self.submit(
+            request,
+            pk,
+            side=Side.STUDENT,
+            refusal="Only the intern self-assesses.",
+            input_class=StudentEvaluationInput,
+            action=lambda placement, d: services.student_evaluation_submit(
+                placement=placement,
                 user=request.user,
                 self_ratings={k: d[f"self_{k}"] for k in SKILL_KEYS},
                 review_ratings={k: d[k] for k in EMPLOYER_KEYS},
                 would_recommend=d["would_recommend"],
                 self_comments=d.get("self_comments", ""),
                 review_comments=d.get("review_comments", ""),
-            )
-        except ValidationError as exc:
-            return _errors(exc)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
-        return Response(EvaluationOutput(selectors.evaluation_data(self.load(request, pk))).data)
+            ),
+        )
 
 
 class CertificateListApi(APIView):
