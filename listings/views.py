@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import fragments, selectors, services
 from .forms import (
     CloseForm,
     ListingForm,
@@ -48,6 +48,7 @@ def listing_list(request):
     params = Params.from_cleaned(form.cleaned_data)
     viewer = viewer_for(request)
     result = search_listings(params, viewer=viewer)
+    fragments.attach_cards(result.listings)
     saved = selectors.saved_listing_ids(user=request.user, listing_ids=[x.pk for x in result.listings])
     query = request.GET.copy()
     query.pop("page", None)
@@ -55,6 +56,7 @@ def listing_list(request):
         "form": form,
         "params": params,
         "result": result,
+        "facets_html": fragments.facet_column(result=result, params=params, form=form),
         "saved_ids": saved,
         "querystring": query.urlencode(),
         "can_save": can_save_listings(request.user),

@@ -10,7 +10,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from listings import selectors, services
+from listings import fragments, selectors, services
 from listings.forms import ListingForm, SearchForm
 from listings.models import Listing
 from listings.permissions import can_manage_listing, can_view_listing, organization_of
@@ -27,7 +27,14 @@ from marketplace.api import (
 from marketplace.api_permissions import READ_OR_SIGNED_IN, SIGNED_IN
 from marketplace.throttling import SEARCH_SCOPE
 
-from .serializers import CloseInput, ListingDetailOutput, ListingInput, ListingSearchOutput, ManagedListingOutput
+from .serializers import (
+    CloseInput,
+    ListingDetailOutput,
+    ListingInput,
+    ListingSearchOutput,
+    ListingSummaryOutput,
+    ManagedListingOutput,
+)
 
 WRITE_ERRORS = {
     400: OpenApiTypes.OBJECT,
@@ -249,9 +256,19 @@ class ListingListApi(APIView):
             "previous": page_url(result.page - 1) if result.has_previous else None,
             "suggestion": result.suggestion,
             "facets": {name: [vars(v) for v in values] for name, values in result.facets.items()},
-            "results": result.listings,
+            "results": [],
         }
-        return Response(ListingSearchOutput(data).data)
+        payload = ListingSearchOutput(data).data
+        payload["results"] = summaries(result.listings)
+        return Response(payload)
+
+
+def summaries(listings: list) -> list[dict]:
+    """The search's results as ``ListingSummaryOutput`` writes them, each from the cache of pieces
+    keyed by what it shows (listings/fragments.py). Its working hours carry the offset their zone
+    has today, so the key names the hour."""
+    hour = timezone.now().strftime("%Y%m%d%H")
+    return fragments.per_listing("summary", listings, lambda listing: dict(ListingSummaryOutput(listing).data), hour)
 
 
 def _with_overlap(request, listing):
