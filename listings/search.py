@@ -5,7 +5,8 @@ Queries per search (constant whatever the number of listings). Without a text qu
 listings written since this process's in-memory copy of the visible listings was brought up to
 date (snapshot.py), which counts every facet and picks the page, and one for the page's listings.
 With one: a planner setting and a single pass that counts everything and orders the page's ids,
-then one for the page's listings; the overlap filter adds the in-memory copy's query (for the
+then one for the page's listings (a query this process matched recently instead takes one query
+for the listings written since, and one more to match those again when there are any); the overlap filter adds the in-memory copy's query (for the
 working days), the typo fallback (only when full text finds nothing) three. Without a text
 query, a student with an institution adds one (the organizations it blocked)."""
 
@@ -21,7 +22,7 @@ from urllib.parse import unquote
 import numpy as np
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ from accounts.selectors import blocked_organization_ids
 
 from . import facets, snapshot
 from .facets import DURATION_BUCKETS, HOURS_BUCKETS
+from .matches import CHANGED_SQL, REFRESH_AFTER, Kept, kept_matches, merged
 from .models import Field, Listing, SearchDocument, SearchTerm
 from .timezones import overlap_hours, parse_work_window, valid_zone, viewer_today
 
@@ -408,7 +410,9 @@ def text_matches(query: SearchQuery, *, ranked: bool = False) -> tuple[np.ndarra
 
     The matches come back as one packed value per column (``string_agg`` of each id's and rank's
     binary form), read straight into numpy: q=intern matches 65,000 of 100,000 listings, and
-    turning 65,000 rows into Python tuples cost more than finding them."""
+    turning 65,000 rows into Python tuples cost more than finding them. A query matched recently
+    by this process is not matched again: its kept matches are brought up to date with the
+    listings written since (matches.py)."""
     matches = SearchDocument.objects.filter(vector=query)
     if ranked:
         matches = matches.annotate(rank=SearchRank(F("vector"), query)).values_list("listing_id", "rank")
@@ -417,15 +421,57 @@ def text_matches(query: SearchQuery, *, ranked: bool = False) -> tuple[np.ndarra
         matches = matches.values_list("listing_id")
         packing = "string_agg(int8send(m.listing_id), ''), NULL"
     sql, sql_params = matches.query.sql_with_params()
+    key = (connection.settings_dict["NAME"], ranked, sql, tuple(sql_params))
+    kept = kept_matches().get(key)
+    if kept is not None:
+        current = _brought_up_to_date(key, kept, query, ranked=ranked)
+        if current is not None:
+            return current
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL random_page_cost = {TEXT_RANDOM_PAGE_COST}")
-        cursor.execute(f"SELECT {packing} FROM ({sql}) m", sql_params)  # noqa: S608 (the ORM's own SQL)
-        packed_ids, packed_ranks = cursor.fetchone()
+        cursor.execute(
+            f"SELECT {packing}, pg_snapshot_xmin(pg_current_snapshot())::text,"  # noqa: S608 (the ORM's own SQL)
+            f" pg_current_xact_id_if_assigned() IS NOT NULL FROM ({sql}) m",
+            sql_params,
+        )
+        packed_ids, packed_ranks, since, wrote = cursor.fetchone()
     ids = _packed(packed_ids, ">i8").astype(np.int64)
     order = np.argsort(ids, kind="stable")
-    if not ranked:
-        return ids[order], None
-    return ids[order], _packed(packed_ranks, ">f4").astype(np.float64)[order]
+    ids = ids[order]
+    ranks_ = _packed(packed_ranks, ">f4")[order].astype(np.float32) if ranked else None
+    if not wrote:
+        kept_matches().put(key, Kept(since=since, ids=ids, ranks=ranks_))
+    return ids, (ranks_.astype(np.float64) if ranks_ is not None else None)
+
+
+def _brought_up_to_date(key: tuple, kept: Kept, query: SearchQuery, *, ranked: bool):
+    """``kept`` with the listings written since it was matched matched again (by primary key);
+    None when too many changed (the query is then matched afresh)."""
+    with connection.cursor() as cursor:
+        cursor.execute(CHANGED_SQL, [kept.since])
+        changed, wrote, now_since = cursor.fetchone()
+    if len(changed) > REFRESH_AFTER or int(now_since) < int(kept.since):
+        # Many changes; or the server's counter is behind the kept moment (a restore into a new
+        # cluster), so later writes could carry older stamps: match afresh.
+        return None
+    if not changed:
+        return kept.ids, (kept.ranks.astype(np.float64) if kept.ranks is not None else None)
+    changed = np.unique(np.asarray(changed, dtype=np.int64))
+    again = SearchDocument.objects.filter(listing__id__any=changed.tolist()).annotate(
+        hit=ExpressionWrapper(Q(vector=query), output_field=BooleanField())
+    )
+    if ranked:
+        rows = list(again.annotate(rank=SearchRank(F("vector"), query)).values_list("listing_id", "hit", "rank"))
+    else:
+        rows = [(pk, hit, None) for pk, hit in again.values_list("listing_id", "hit")]
+    hits = [(pk, rank) for pk, hit, rank in rows if hit]
+    hit_ids = np.array([pk for pk, _ in hits], dtype=np.int64)
+    hit_ranks = np.array([rank for _, rank in hits], dtype=np.float32) if ranked else None
+    ids, ranks_ = merged(kept, changed, hit_ids, hit_ranks)
+    if not wrote:
+        # Every listing written before ``now_since`` has been seen: keep the merged matches from there.
+        kept_matches().put(key, Kept(since=now_since, ids=ids, ranks=ranks_))
+    return ids, (ranks_.astype(np.float64) if ranks_ is not None else None)
 
 
 def ranks(ids: np.ndarray, query: SearchQuery) -> np.ndarray:

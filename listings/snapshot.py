@@ -33,6 +33,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from django.db import connection, transaction
 
+from .matches import kept_matches
 from .visibility import visible_sql
 
 # Each row as the queries below return it: the visibility flag, then these columns. Times as
@@ -365,9 +366,10 @@ def snapshot() -> Snapshot:
 
 
 def forget() -> None:
-    """Drop every copy (the next search reads the listings again)."""
+    """Drop every copy and every kept text match (the next search reads the listings again)."""
     with _snapshots_lock:
         _snapshots.clear()
+    kept_matches().clear()
 
 
 # --- counting -----------------------------------------------------------------------------------
@@ -405,8 +407,12 @@ def count(
         rest &= codes.windows.table(windows.__contains__)[columns.window]
     if blocked:
         rest &= ~np.isin(columns.organization, blocked)
-    if only is not None:
-        rest &= np.isin(columns.id, only)
+    if only is not None and len(columns):
+        # A table by id rather than np.isin: no sort of either side (the matches are sorted ids).
+        top = int(columns.id.max())
+        matched = np.zeros(top + 1, dtype=bool)
+        matched[only[only <= top]] = True
+        rest &= matched[columns.id]
     in_country = codes.countries.table(country)[columns.countries] if country is not None else None
     in_scalar = None
     if keys is not None:

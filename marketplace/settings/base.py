@@ -23,6 +23,9 @@ SITE_NAME = "Intern Anywhere"
 # bench/http_throughput.py only: serve /bench/ok, a view that answers "ok" without the database,
 # cache or templates (the ceiling the pages are measured against). Never set in a deployment.
 BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
+# Text matches each web process keeps (listings/matches.py): at most this many listing ids in all
+# (8 bytes each with their ranks); 0 keeps none.
+SEARCH_MATCH_CACHE_IDS = env.int("SEARCH_MATCH_CACHE_IDS", default=1_000_000)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
