@@ -356,43 +356,56 @@ def detail(request, pk: int):
     return _detail_page(request, pk)
 
 
-@login_required
-@require_POST
-def reschedule(request, pk: int):
+def _change(request, pk: int, *, form_class, form_name: str, action, done: str):
+    """A party changes the booked interview: ``action(interview, party, form)`` calls the service,
+    whose refusals land on the form (the detail page again, 400); a success goes back to the page
+    with ``done``. ``form_name`` is the form's name in the page's context."""
     interview, party = _interview_or_404(request, pk)
-    form = RescheduleForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.interview_reschedule(
-                interview=interview,
-                user=request.user,
-                day=form.cleaned_data["day"],
-                at=form.cleaned_data["at"],
-                minutes=form.cleaned_data["minutes"],
-                time_zone=viewer_zone(request, party, interview.application, interview.time_zone),
-            )
+            action(interview, party, form)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "Interview moved. Both sides get the updated calendar invitation.")
+            messages.success(request, done)
             return redirect("interviews:detail", pk=pk)
-    return _detail_page(request, pk, reschedule_form=form, status=400)
+    return _detail_page(request, pk, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def reschedule(request, pk: int):
+    return _change(
+        request,
+        pk,
+        form_class=RescheduleForm,
+        form_name="reschedule_form",
+        action=lambda interview, party, form: services.interview_reschedule(
+            interview=interview,
+            user=request.user,
+            day=form.cleaned_data["day"],
+            at=form.cleaned_data["at"],
+            minutes=form.cleaned_data["minutes"],
+            time_zone=viewer_zone(request, party, interview.application, interview.time_zone),
+        ),
+        done="Interview moved. Both sides get the updated calendar invitation.",
+    )
 
 
 @login_required
 @require_POST
 def cancel(request, pk: int):
-    interview, _party = _interview_or_404(request, pk)
-    form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            services.interview_cancel(interview=interview, user=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "Interview cancelled. Both sides get the calendar cancellation.")
-            return redirect("interviews:detail", pk=pk)
-    return _detail_page(request, pk, cancel_form=form, status=400)
+    return _change(
+        request,
+        pk,
+        form_class=CancelForm,
+        form_name="cancel_form",
+        action=lambda interview, _party, form: services.interview_cancel(
+            interview=interview, user=request.user, reason=form.cleaned_data["reason"]
+        ),
+        done="Interview cancelled. Both sides get the calendar cancellation.",
+    )
 
 
 @login_required

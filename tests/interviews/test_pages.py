@@ -192,6 +192,28 @@ def test_moving_by_page_sends_an_update_and_shows_the_new_time_to_the_employer()
     assert "Choose a time in the future" in bad.content.decode()
 
 
+def test_cancelling_by_page_keeps_a_bad_reason_on_the_form_then_cancels():
+    application = applicant()
+    interview = booked(propose(application, times=TIMES))
+    employer = client_for(member_of(application.listing))
+    url = reverse("interviews:cancel", args=[interview.pk])
+    too_long = employer.post(url, {"reason": "x" * 1001})
+    assert too_long.status_code == 400
+    assert too_long.context["cancel_form"].errors["reason"]
+    assert not too_long.context["reschedule_form"].is_bound
+    interview.refresh_from_db()
+    assert interview.status == "scheduled"
+    assert client_for(applicant().student).post(url, {"reason": "Mine now"}).status_code == 404
+    response = employer.post(url, {"reason": "The role is filled"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("interviews:detail", args=[interview.pk])
+    interview.refresh_from_db()
+    assert (interview.status, interview.cancel_reason, interview.sequence) == ("cancelled", "The role is filled", 1)
+    again = employer.post(url, {"reason": ""})
+    assert again.status_code == 400
+    assert again.context["cancel_form"].non_field_errors() == ["This interview is already cancelled."]
+
+
 def test_career_services_see_their_own_students_no_shows_only():
     institution = InstitutionFactory()
     application = applicant()
