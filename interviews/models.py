@@ -98,6 +98,9 @@ class InterviewInvite(models.Model):
         ]
         indexes = [models.Index(fields=["round"], condition=Q(status="waiting"), name="invite_waiting")]
 
+    def __str__(self):
+        return f"Invitation #{self.pk}"
+
 
 class InterviewQuerySet(models.QuerySet):
     def scheduled(self):

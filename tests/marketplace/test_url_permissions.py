@@ -592,6 +592,12 @@ ADMIN_MODELS: dict[str, dict[str, int]] = {
     # Keys are made by rotation and certificates by completing a placement; neither is deleted.
     "evaluations.signingkey": {"add": 403, "delete": 403},
     "evaluations.certificate": {"add": 403, "delete": 403},
+    # Rounds, invitations and interviews change through the services (calendar updates); windows
+    # are added by their organization.
+    "interviews.interviewround": {"add": 403, "delete": 403},
+    "interviews.interviewinvite": {"add": 403, "delete": 403},
+    "interviews.interview": {"add": 403, "delete": 403},
+    "interviews.availability": {"add": 403},
 }
 
 
