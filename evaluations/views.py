@@ -63,54 +63,67 @@ def _form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-@login_required
-@require_POST
-def supervisor_submit(request, pk: int):
+def _submit(request, pk: int, *, side: Side, refusal: str, form_class, form_name: str, action, done: str):
+    """One side's evaluation: only that side may send it; ``action(placement, form)`` calls the
+    service, whose refusals land on the form (the page again, 400); a success goes back to the page
+    with ``done``. ``form_name`` is the form's name in the page's context."""
     page = _load(request, pk)
-    if page.side != Side.SUPERVISOR:
-        raise PermissionDenied("Only the organization evaluates the intern.")
-    form = SupervisorEvaluationForm(request.POST)
+    if page.side != side:
+        raise PermissionDenied(refusal)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.supervisor_evaluation_submit(
-                placement=page.placement,
-                user=request.user,
-                ratings=form.ratings(),
-                comments=form.cleaned_data["comments"],
-                endorsement=form.cleaned_data["endorsement"],
-            )
+            action(page.placement, form)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "Evaluation sent. Both sides see the comparison once the intern's is in.")
+            messages.success(request, done)
             return redirect("evaluations:evaluation", pk=pk)
-    return _render(request, _load(request, pk), status=400, supervisor_form=form, errors=form.non_field_errors())
+    return _render(request, _load(request, pk), status=400, errors=form.non_field_errors(), **{form_name: form})
+
+
+@login_required
+@require_POST
+def supervisor_submit(request, pk: int):
+    return _submit(
+        request,
+        pk,
+        side=Side.SUPERVISOR,
+        refusal="Only the organization evaluates the intern.",
+        form_class=SupervisorEvaluationForm,
+        form_name="supervisor_form",
+        action=lambda placement, form: services.supervisor_evaluation_submit(
+            placement=placement,
+            user=request.user,
+            ratings=form.ratings(),
+            comments=form.cleaned_data["comments"],
+            endorsement=form.cleaned_data["endorsement"],
+        ),
+        done="Evaluation sent. Both sides see the comparison once the intern's is in.",
+    )
 
 
 @login_required
 @require_POST
 def student_submit(request, pk: int):
-    page = _load(request, pk)
-    if page.side != Side.STUDENT:
-        raise PermissionDenied("Only the intern self-assesses and reviews the organization.")
-    form = StudentEvaluationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.student_evaluation_submit(
-                placement=page.placement,
-                user=request.user,
-                self_ratings=form.self_ratings(),
-                review_ratings=form.review_ratings(),
-                would_recommend=form.cleaned_data["would_recommend"] == "yes",
-                self_comments=form.cleaned_data["self_comments"],
-                review_comments=form.cleaned_data["review_comments"],
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, "Thank you. Both sides see the comparison once the supervisor's is in.")
-            return redirect("evaluations:evaluation", pk=pk)
-    return _render(request, _load(request, pk), status=400, student_form=form, errors=form.non_field_errors())
+    return _submit(
+        request,
+        pk,
+        side=Side.STUDENT,
+        refusal="Only the intern self-assesses and reviews the organization.",
+        form_class=StudentEvaluationForm,
+        form_name="student_form",
+        action=lambda placement, form: services.student_evaluation_submit(
+            placement=placement,
+            user=request.user,
+            self_ratings=form.self_ratings(),
+            review_ratings=form.review_ratings(),
+            would_recommend=form.cleaned_data["would_recommend"] == "yes",
+            self_comments=form.cleaned_data["self_comments"],
+            review_comments=form.cleaned_data["review_comments"],
+        ),
+        done="Thank you. Both sides see the comparison once the supervisor's is in.",
+    )
 
 
 @login_required

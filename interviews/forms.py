@@ -1,5 +1,6 @@
 """The interview forms: proposing times (typed, or picked from the organization's weekly
-windows), booking, asking for other times, moving, cancelling, weekly windows."""
+windows, or instead of a booked time), booking, asking for other times, cancelling, weekly
+windows."""
 
 from __future__ import annotations
 
@@ -109,12 +110,6 @@ class OtherTimesForm(Form):
         max_length=2000,
         widget=forms.Textarea(attrs={**INPUT, "rows": 3, "maxlength": 2000}),
     )
-
-
-class RescheduleForm(Form):
-    day = forms.DateField(label="New date", widget=forms.DateInput(attrs={**INPUT, "type": "date"}))
-    at = forms.TimeField(label="New start time", widget=forms.TimeInput(attrs={**INPUT, "type": "time"}))
-    minutes = forms.TypedChoiceField(label="Length", choices=LENGTHS, coerce=int, widget=forms.Select(attrs=SELECT))
 
 
 class CancelForm(Form):

@@ -1,6 +1,7 @@
 """Calendar invitations for interviews (iTIP, RFC 5546, sent by email as RFC 6047 describes):
-``METHOD:REQUEST`` when booked or moved, ``METHOD:CANCEL`` when cancelled, under one stable UID
-with a SEQUENCE that grows with every change. Times carry the organization's TZID with its
+``METHOD:REQUEST`` when booked, ``METHOD:CANCEL`` when cancelled (or moved: the organization
+offers new times and the new booking is a new event), under one stable UID with a SEQUENCE that
+grows with every change. Times carry the organization's TZID with its
 VTIMEZONE, so calendar applications place them right in every zone.
 
 The UID is the one the private feed (``calendars``) gives the same interview, so a calendar that

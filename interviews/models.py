@@ -98,6 +98,9 @@ class InterviewInvite(models.Model):
         ]
         indexes = [models.Index(fields=["round"], condition=Q(status="waiting"), name="invite_waiting")]
 
+    def __str__(self):
+        return f"Invitation #{self.pk}"
+
 
 class InterviewQuerySet(models.QuerySet):
     def scheduled(self):
@@ -106,7 +109,8 @@ class InterviewQuerySet(models.QuerySet):
 
 class Interview(models.Model):
     """A booked interview. ``sequence`` is the iCalendar SEQUENCE: it grows with every change the
-    invitation announces (reschedule, cancel), under the same UID."""
+    invitation announces under the same UID (the cancellation, also when the organization moves the
+    interview by offering new times: the new booking is a new interview)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="interviews")
     invite = models.ForeignKey(InterviewInvite, on_delete=models.CASCADE, related_name="interviews")

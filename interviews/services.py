@@ -134,12 +134,14 @@ def interview_round_propose(
     location: str,
     respond_by: datetime | None = None,
     now: datetime | None = None,
+    moving_from: datetime | None = None,
 ) -> Proposed:
     """Offer the same 2–8 times to one or more applicants of ``listing`` (entered in the employer's
     ``time_zone``). Each applicant not yet in ``interview`` is moved there through the status
     machine; applicants the machine may not move (offered, rejected…) are skipped and named. An
     applicant's earlier round still waiting gives way to this one. Each student is told, with the
-    times in their own zone. Nothing is saved when a time is refused.
+    times in their own zone (``moving_from``: the booked time these replace, see
+    :func:`interview_reschedule`). Nothing is saved when a time is refused.
     """
     if not can_view_pipeline(user, listing):
         raise PermissionDenied("You cannot invite these applicants.")
@@ -198,9 +200,15 @@ def interview_round_propose(
                         "times": [_fmt(start, student_zone(row)) for start, _ in times],
                         "respond_by": _fmt(respond_by, student_zone(row)),
                         "location": location,
+                        "moving_from": _fmt(moving_from, student_zone(row)) if moving_from else "",
                     },
                     url=reverse("interviews:choose", args=[invite.pk]),
-                    summary=f"{listing.organization.name} proposes {len(times)} interview times for {listing.title}.",
+                    summary=(
+                        f"{listing.organization.name} would like to move your interview for {listing.title}: "
+                        f"choose one of {len(times)} new times."
+                        if moving_from
+                        else f"{listing.organization.name} proposes {len(times)} interview times for {listing.title}."
+                    ),
                 )
                 for row, invite in zip(invited, invites, strict=True)
                 if row.student is not None
@@ -220,18 +228,30 @@ def _expire_slots_nobody_waits_for(round_ids) -> int:
     )
 
 
-def interview_ask_other_times(*, invite: InterviewInvite, user, message: str):
+def interview_ask_other_times(*, application: Application, user, message: str, interview: Interview | None = None):
     """The student asks for other times: a message in the application's conversation (the
-    organization is told there, as for any message); the round stays open meanwhile."""
-    application = invite.application
+    organization is told there, as for any message). Whatever is offered or booked stays as it is
+    meanwhile: the organization answers by proposing new times (for a booked ``interview``,
+    :func:`interview_reschedule`)."""
     if party_of(user, application) != Party.STUDENT:
         raise PermissionDenied("You cannot answer this invitation.")
     message = (message or "").strip()
     if not message:
         raise ValidationError({"message": "Say which days or times would suit you."})
-    return message_post(
-        application=application, user=user, body=f"None of the proposed interview times suit me. {message}"
-    )
+    if interview is None:
+        opening = "None of the proposed interview times suit me."
+    else:
+        if interview.application_id != application.pk or not interview.is_scheduled:
+            raise ValidationError("This interview is no longer booked.")
+        if interview.starts_at <= timezone.now():
+            raise ValidationError("This interview has already started: it can no longer be moved.")
+        opening = f"Could we move our interview of {_fmt(interview.starts_at, student_zone(application))}?"
+    return message_post(application=application, user=user, body=f"{opening} {message}")
+
+
+def _slot_lock(**where) -> InterviewSlot | None:
+    """Lock the slot (after the listing and the application, before the invite), with its round."""
+    return InterviewSlot.objects.select_for_update(no_key=True).filter(**where).select_related("round").first()
 
 
 # --- booking ------------------------------------------------------------------------------------
@@ -254,12 +274,7 @@ def interview_book(*, invite: InterviewInvite, slot_id: int, user, now: datetime
     now = now or timezone.now()
     with transaction.atomic():
         locked_application = application_lock(application.pk)
-        slot = (
-            InterviewSlot.objects.select_for_update(no_key=True)
-            .filter(pk=slot_id, round_id=invite.round_id)
-            .select_related("round")
-            .first()
-        )
+        slot = _slot_lock(pk=slot_id, round_id=invite.round_id)
         if slot is None:
             raise BookingRefused("This time is not part of your invitation.", code="unknown")
         locked_invite = InterviewInvite.objects.select_for_update(no_key=True).get(pk=invite.pk)
@@ -315,29 +330,22 @@ def interview_reschedule(
     *,
     interview: Interview,
     user,
-    day: date,
-    at: time,
+    slots: list[SlotInput],
     time_zone: str,
-    minutes: int | None = None,
+    location: str = "",
+    respond_by: datetime | None = None,
     now: datetime | None = None,
-) -> Interview:
-    """Either side moves a booked interview to a new time (entered in ``time_zone``, the mover's
-    own). The invitation is sent again with the same UID and a higher SEQUENCE, and the reminders
-    start over."""
-    now = now or timezone.now()
+) -> Proposed:
+    """The organization moves a booked interview by offering new times: the booking is cancelled
+    (both sides get ``METHOD:CANCEL`` and its time goes back to the round, see
+    :func:`_release_slot`), and the times are proposed to the student as any round is
+    (:func:`interview_round_propose`, in the same transaction), who picks one again or asks for
+    other times. ``location`` defaults to the interview's. Nothing changes when a time is refused.
+    """
     application = interview.application
-    _party_or_refuse(user, application)
-    if not valid_zone(time_zone):
-        raise ValidationError({"time_zone": "Choose a time zone from the list."})
-    length = minutes or int((interview.ends_at - interview.starts_at).total_seconds() // 60)
-    if not MIN_MINUTES <= length <= MAX_MINUTES:
-        raise ValidationError({"minutes": f"An interview lasts {MIN_MINUTES} to {MAX_MINUTES} minutes."})
-    try:
-        starts_at = to_utc(day, at, time_zone)
-    except NonexistentTime as exc:
-        raise ValidationError({"at": str(exc)}) from exc
-    if starts_at <= now:
-        raise ValidationError({"day": "Choose a time in the future."})
+    if party_of(user, application) != Party.ORGANIZATION:
+        raise PermissionDenied("Only the organization offers new interview times.")
+    now = now or timezone.now()
     with transaction.atomic():
         locked_application, locked = _lock_interview(interview)
         if not locked.is_scheduled:
@@ -346,34 +354,25 @@ def interview_reschedule(
             raise ValidationError("This application is no longer at the interview stage.")
         if locked.starts_at <= now:
             raise ValidationError("This interview has already started: it can no longer be moved.")
-        if locked.starts_at == starts_at and locked.ends_at == starts_at + timedelta(minutes=length):
-            raise ValidationError({"day": "The interview is already at this time."})
-        locked.starts_at = starts_at
-        locked.ends_at = starts_at + timedelta(minutes=length)
-        locked.sequence += 1
-        locked.changed_by = user
-        locked.changed_at = now
-        locked.day_reminded_at = None
-        locked.hour_reminded_at = None
-        locked.save(
-            update_fields=[
-                "starts_at",
-                "ends_at",
-                "sequence",
-                "changed_by",
-                "changed_at",
-                "day_reminded_at",
-                "hour_reminded_at",
-            ]
-        )
-        _announce(
-            interview=locked,
+        organization = locked_application.listing.organization.name
+        _cancel_locked(
+            locked=locked,
             application=locked_application,
-            organizer=locked.invite.round.created_by,
+            user=user,
+            reason=f"{organization} is offering new times to choose from.",
             now=now,
-            moved_by=user,
         )
-    return locked
+        return interview_round_propose(
+            listing=locked_application.listing,
+            application_ids=[locked_application.pk],
+            user=user,
+            slots=slots,
+            time_zone=time_zone,
+            location=location or locked.location,
+            respond_by=respond_by,
+            now=now,
+            moving_from=locked.starts_at,
+        )
 
 
 def interview_cancel(*, interview: Interview, user, reason: str = "", now: datetime | None = None) -> Interview:
@@ -403,15 +402,30 @@ def _cancel_locked(*, locked: Interview, application: Application, user, reason:
     locked.cancel_reason = reason
     locked.save(update_fields=["status", "sequence", "changed_by", "changed_at", "cancel_reason"])
     if locked.slot_id is not None:
-        InterviewSlot.objects.filter(pk=locked.slot_id, status=SlotStatus.BOOKED).update(status=SlotStatus.EXPIRED)
+        _release_slot(slot_id=locked.slot_id, now=now)
     _announce(
         interview=locked,
         application=application,
         organizer=locked.invite.round.created_by,
         now=now,
-        moved_by=user,
+        changed_by=user,
         cancelled=True,
     )
+
+
+def _release_slot(*, slot_id: int, now: datetime) -> None:
+    """A cancelled booking's time goes back to the applicants still choosing from its round, while
+    it is ahead and the round open; otherwise nobody can book it any more."""
+    slot = _slot_lock(pk=slot_id, status=SlotStatus.BOOKED)
+    if slot is None:
+        return
+    reopen = (
+        slot.starts_at > now
+        and slot.round.respond_by > now
+        and slot.round.invites.filter(status=InviteStatus.WAITING).exists()
+    )
+    slot.status = SlotStatus.OPEN if reopen else SlotStatus.EXPIRED
+    slot.save(update_fields=["status"])
 
 
 def interview_record_no_show(*, interview: Interview, user, now: datetime | None = None) -> Interview:
@@ -464,7 +478,7 @@ def _announce(
     application: Application,
     organizer,
     now: datetime,
-    moved_by=None,
+    changed_by=None,
     cancelled: bool = False,
 ) -> None:
     """Email both sides the invitation (or its cancellation) with the .ics attached, each with the
@@ -478,7 +492,6 @@ def _announce(
     attachment = invitation_attachment(
         interview=interview, method=method, organizer=organizer, attendees=[student], title=title, stamp=now
     )
-    moved = interview.sequence > 0 and not cancelled
     messages = []
     for recipient in [student, *members]:
         if recipient is None:
@@ -495,8 +508,7 @@ def _announce(
                     "when": _fmt(interview.starts_at, zone_name),
                     "minutes": int((interview.ends_at - interview.starts_at).total_seconds() // 60),
                     "location": interview.location,
-                    "moved": moved,
-                    "by": moved_by.get_full_name() if moved_by is not None else "",
+                    "by": changed_by.get_full_name() if changed_by is not None else "",
                     "reason": interview.cancel_reason,
                 },
                 url=reverse("interviews:detail", args=[interview.pk]),

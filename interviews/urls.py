@@ -16,6 +16,7 @@ urlpatterns = [
     path("interviews/invitations/<int:pk>/other-times/", views.other_times, name="other_times"),
     path("interviews/<int:pk>/", views.detail, name="detail"),
     path("interviews/<int:pk>/reschedule/", views.reschedule, name="reschedule"),
+    path("interviews/<int:pk>/other-times/", views.interview_other_times, name="interview_other_times"),
     path("interviews/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("interviews/<int:pk>/no-show/", views.no_show, name="no_show"),
     path("careers/interviews/no-shows/", views.careers_no_shows, name="careers_no_shows"),

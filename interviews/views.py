@@ -3,6 +3,7 @@ Pages about an application the viewer is not a party to answer 404."""
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import unquote
 
 from django.contrib import messages
@@ -28,11 +29,10 @@ from .forms import (
     CancelForm,
     OtherTimesForm,
     ProposeForm,
-    RescheduleForm,
 )
-from .models import Availability
+from .models import Availability, Interview
 from .permissions import can_manage_availability, can_see_no_shows, party_of
-from .times import student_zone
+from .times import minutes_between, student_zone
 
 
 def _text(exc: ValidationError) -> str:
@@ -76,16 +76,23 @@ def _window_times(request, *, minutes: int, now):
     return selectors.availability_times(windows=windows, minutes=minutes, today=timezone.localdate(now), now=now)
 
 
-def _propose_page(request, *, listing, applications: list[Application], action: str, bound: bool):
+def _propose_page(
+    request, *, listing, applications: list[Application], action: str, bound: bool, interview: Interview | None = None
+):
+    """Proposing times to ``applications``, or, for a booked ``interview``, offering new ones
+    instead of its time (``services.interview_reschedule``): one form, one preview."""
     now = timezone.now()
     zone_default = employer_zone(request, listing.time_zone)
-    minutes = 30
+    initial = {"time_zone": zone_default, "minutes": 30}
+    if interview is not None:
+        initial.update(minutes=minutes_between(interview.starts_at, interview.ends_at), location=interview.location)
+    minutes = initial["minutes"]
     data = request.POST if bound else None
     if data is not None and str(data.get("minutes", "")).isdigit():
         minutes = int(data["minutes"])
     form = ProposeForm(
         data,
-        initial={"time_zone": zone_default, "minutes": 30},
+        initial=initial,
         window_times=_window_times(request, minutes=max(15, min(minutes, 240)), now=now),
     )
     preview = []
@@ -99,10 +106,16 @@ def _propose_page(request, *, listing, applications: list[Application], action: 
             status = 400
         else:
             if "preview" not in request.POST:
-                try:
-                    proposed = services.interview_round_propose(
+                if interview is not None:
+                    submit = partial(services.interview_reschedule, interview=interview)
+                else:
+                    submit = partial(
+                        services.interview_round_propose,
                         listing=listing,
                         application_ids=[a.pk for a in applications],
+                    )
+                try:
+                    proposed = submit(
                         user=request.user,
                         slots=form.slots(),
                         time_zone=zone_name,
@@ -114,7 +127,14 @@ def _propose_page(request, *, listing, applications: list[Application], action: 
                     status = 400
                 else:
                     people = f"{proposed.invited} applicant{'s' if proposed.invited != 1 else ''}"
-                    messages.success(request, f"{len(times)} interview times proposed to {people}.")
+                    if interview is not None:
+                        messages.success(
+                            request,
+                            f"The interview is cancelled and {len(times)} new times are offered to the student, "
+                            "who picks one again. Both sides get the calendar cancellation.",
+                        )
+                    else:
+                        messages.success(request, f"{len(times)} interview times proposed to {people}.")
                     if proposed.skipped:
                         messages.warning(request, "Not invited: " + "; ".join(proposed.skipped) + ".")
                     if len(applications) == 1:
@@ -147,6 +167,7 @@ def _propose_page(request, *, listing, applications: list[Application], action: 
             "form": form,
             "action": action,
             "preview": preview,
+            "interview": interview,
         },
         status=status,
     )
@@ -308,7 +329,9 @@ def other_times(request, pk: int):
     if not form.is_valid():
         return _choose_page(request, pk, other_form=form, status=400)
     try:
-        services.interview_ask_other_times(invite=invite, user=request.user, message=form.cleaned_data["message"])
+        services.interview_ask_other_times(
+            application=invite.application, user=request.user, message=form.cleaned_data["message"]
+        )
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
@@ -328,11 +351,10 @@ def _interview_or_404(request, pk: int):
     return found
 
 
-def _detail_page(request, pk: int, *, reschedule_form=None, cancel_form=None, status: int = 200):
+def _detail_page(request, pk: int, *, other_form=None, cancel_form=None, status: int = 200):
     interview, party = _interview_or_404(request, pk)
     now = timezone.now()
     zone_name = viewer_zone(request, party, interview.application, interview.time_zone)
-    minutes = int((interview.ends_at - interview.starts_at).total_seconds() // 60)
     return render(
         request,
         "interviews/detail.html",
@@ -344,7 +366,7 @@ def _detail_page(request, pk: int, *, reschedule_form=None, cancel_form=None, st
             "zone": zone_name,
             "can_change": interview.is_scheduled and interview.starts_at > now,
             "can_record_no_show": interview.is_scheduled and interview.starts_at <= now and not interview.no_show,
-            "reschedule_form": reschedule_form or RescheduleForm(initial={"minutes": minutes}),
+            "other_form": other_form or OtherTimesForm(),
             "cancel_form": cancel_form or CancelForm(),
         },
         status=status,
@@ -356,43 +378,73 @@ def detail(request, pk: int):
     return _detail_page(request, pk)
 
 
-@login_required
-@require_POST
-def reschedule(request, pk: int):
+def _change(request, pk: int, *, form_class, form_name: str, action, done: str):
+    """A party acts on the booked interview (cancels it, asks to move it): ``action(interview,
+    party, form)`` calls the service, whose refusals land on the form (the detail page again, 400);
+    a success goes back to the page with ``done``. ``form_name`` is the form's name in the page's
+    context."""
     interview, party = _interview_or_404(request, pk)
-    form = RescheduleForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.interview_reschedule(
-                interview=interview,
-                user=request.user,
-                day=form.cleaned_data["day"],
-                at=form.cleaned_data["at"],
-                minutes=form.cleaned_data["minutes"],
-                time_zone=viewer_zone(request, party, interview.application, interview.time_zone),
-            )
+            action(interview, party, form)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "Interview moved. Both sides get the updated calendar invitation.")
+            messages.success(request, done)
             return redirect("interviews:detail", pk=pk)
-    return _detail_page(request, pk, reschedule_form=form, status=400)
+    return _detail_page(request, pk, status=400, **{form_name: form})
+
+
+@login_required
+def reschedule(request, pk: int):
+    """The organization moves the interview by offering new times; the student picks one again."""
+    interview, party = _interview_or_404(request, pk)
+    if party != Party.ORGANIZATION:
+        raise PermissionDenied("The organization offers new times; ask them for other times instead.")
+    application = interview.application
+    return _propose_page(
+        request,
+        listing=application.listing,
+        applications=[application],
+        action=request.path,
+        bound=request.method == "POST",
+        interview=interview,
+    )
+
+
+@login_required
+@require_POST
+def interview_other_times(request, pk: int):
+    """The student asks to move the booked interview: a message to the organization."""
+    return _change(
+        request,
+        pk,
+        form_class=OtherTimesForm,
+        form_name="other_form",
+        action=lambda interview, _party, form: services.interview_ask_other_times(
+            application=interview.application,
+            user=request.user,
+            message=form.cleaned_data["message"],
+            interview=interview,
+        ),
+        done="Your message is in the conversation with the employer, who can offer new times.",
+    )
 
 
 @login_required
 @require_POST
 def cancel(request, pk: int):
-    interview, _party = _interview_or_404(request, pk)
-    form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            services.interview_cancel(interview=interview, user=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "Interview cancelled. Both sides get the calendar cancellation.")
-            return redirect("interviews:detail", pk=pk)
-    return _detail_page(request, pk, cancel_form=form, status=400)
+    return _change(
+        request,
+        pk,
+        form_class=CancelForm,
+        form_name="cancel_form",
+        action=lambda interview, _party, form: services.interview_cancel(
+            interview=interview, user=request.user, reason=form.cleaned_data["reason"]
+        ),
+        done="Interview cancelled. Both sides get the calendar cancellation.",
+    )
 
 
 @login_required

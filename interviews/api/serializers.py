@@ -88,9 +88,29 @@ class BookInput(Serializer):
     slot = serializers.IntegerField(min_value=1, max_value=2**62)
 
 
-class RescheduleInput(Serializer):
-    starts_at = serializers.DateTimeField(help_text="The new start, with its UTC offset")
-    minutes = serializers.IntegerField(min_value=MIN_MINUTES, max_value=MAX_MINUTES, required=False)
+class RescheduleInput(ProposeInput):
+    location = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        style={"base_template": "textarea.html"},
+        help_text="Default: the interview's",
+    )
+
+
+class OtherTimesInput(Serializer):
+    message = serializers.CharField(
+        max_length=2000, help_text="Which days or times would suit you", style={"base_template": "textarea.html"}
+    )
+
+
+class OtherTimesOutput(Serializer):
+    """The message the request became in the application's conversation."""
+
+    id = serializers.IntegerField()
+    application = serializers.IntegerField(source="application_id")
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
 
 
 class CancelInput(Serializer):

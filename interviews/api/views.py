@@ -2,8 +2,6 @@
 Interviews and invitations the caller is not a party to are 404; a time that cannot be booked
 (taken, expired) is 409 with the reason."""
 
-from datetime import UTC
-
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -27,6 +25,8 @@ from .serializers import (
     CancelInput,
     InterviewInvitationOutput,
     InterviewOutput,
+    OtherTimesInput,
+    OtherTimesOutput,
     ProposeInput,
     ProposeOutput,
     RescheduleInput,
@@ -103,27 +103,71 @@ class InterviewDetailApi(_InterviewApi):
 class RescheduleApi(_InterviewApi):
     @extend_schema(
         operation_id="interviews_reschedule",
-        description="Either side moves the interview; both get the calendar update (same UID, higher SEQUENCE).",
+        description=(
+            "The organization moves the interview by offering 2–8 new times: the booking is cancelled "
+            "(both sides get METHOD:CANCEL) and the student picks one of the new times from the new "
+            "invitation, which is the answer. The student asks for other times instead (`other-times/`)."
+        ),
         request=RescheduleInput,
-        responses={200: InterviewOutput, **ERRORS},
+        responses={201: InterviewInvitationOutput, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        interview, party = self.load(request, pk)
+        if party != Party.ORGANIZATION:
+            raise PermissionDenied("Only the organization offers new interview times.")
+        serializer = RescheduleInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            proposed = services.interview_reschedule(
+                interview=interview,
+                user=request.user,
+                slots=_slots(data),
+                time_zone=data["time_zone"],
+                location=data.get("location", ""),
+                respond_by=data.get("respond_by"),
+            )
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
+        except ValidationError as exc:
+            return _errors(exc)
+        invite = proposed.round.invites.get(application_id=interview.application_id)
+        found = selectors.invite_for_viewer(user=request.user, pk=invite.pk, now=timezone.now())
+        return Response(_invitation_data(*found), status=201)
+
+
+def _other_times(request, application, interview=None) -> Response:
+    """The student's request for other times, as a message in the application's conversation."""
+    serializer = OtherTimesInput(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    try:
+        message = services.interview_ask_other_times(
+            application=application,
+            user=request.user,
+            message=serializer.validated_data["message"],
+            interview=interview,
+        )
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from None
+    except ValidationError as exc:
+        return _errors(exc)
+    return Response(OtherTimesOutput(message).data, status=201)
+
+
+OTHER_TIMES = {201: OtherTimesOutput, **ERRORS}
+
+
+class InterviewOtherTimesApi(_InterviewApi):
+    @extend_schema(
+        operation_id="interviews_other_times",
+        description="The student asks to move the booked interview; it stays booked until the organization "
+        "offers new times (`reschedule/`).",
+        request=OtherTimesInput,
+        responses=OTHER_TIMES,
     )
     def post(self, request, pk: int):
         interview, _party = self.load(request, pk)
-        serializer = RescheduleInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        starts_at = serializer.validated_data["starts_at"].astimezone(UTC)
-        try:
-            services.interview_reschedule(
-                interview=interview,
-                user=request.user,
-                day=starts_at.date(),
-                at=starts_at.time().replace(tzinfo=None),
-                time_zone="UTC",
-                minutes=serializer.validated_data.get("minutes"),
-            )
-        except ValidationError as exc:
-            return _errors(exc)
-        return self.answer(request, pk)
+        return _other_times(request, interview.application, interview)
 
 
 class CancelApi(_InterviewApi):
@@ -191,6 +235,22 @@ class BookApi(_InvitationApi):
         return Response(_interview_data(*found), status=201)
 
 
+class InvitationOtherTimesApi(_InvitationApi):
+    @extend_schema(
+        operation_id="interview_invitations_other_times",
+        description="None of the times suit the student: a message to the organization; the times stay offered.",
+        request=OtherTimesInput,
+        responses=OTHER_TIMES,
+    )
+    def post(self, request, pk: int):
+        invite, _party = self.load(request, pk)
+        return _other_times(request, invite.application)
+
+
+def _slots(data) -> list[services.SlotInput]:
+    return [services.SlotInput(day=s["date"], at=s["time"], minutes=data["minutes"]) for s in data["slots"]]
+
+
 class ProposeApi(APIView):
     permission_classes = SIGNED_IN
 
@@ -214,7 +274,7 @@ class ProposeApi(APIView):
                 listing=application.listing,
                 application_ids=[application.pk],
                 user=request.user,
-                slots=[services.SlotInput(day=s["date"], at=s["time"], minutes=data["minutes"]) for s in data["slots"]],
+                slots=_slots(data),
                 time_zone=data["time_zone"],
                 location=data["location"],
                 respond_by=data.get("respond_by"),

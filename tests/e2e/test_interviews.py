@@ -1,6 +1,7 @@
 """Browser journey: the demo employer proposes three interview times (in Berlin time, the
 browser's zone), the applicant in São Paulo books one shown in her own zone, both get a calendar
-invitation, the student moves the interview and the employer sees the change."""
+invitation; the employer moves the interview by offering new times, the student picks one again
+and both see the new time."""
 
 from datetime import timedelta
 
@@ -76,24 +77,37 @@ def test_employer_proposes_student_books_in_her_zone_then_moves_it(page, demo_da
         assert int(event["SEQUENCE"]) == 0 and event["DTSTART"].params["TZID"] == "Europe/Berlin"
     uid = str(event["UID"])
 
-    page.get_by_label("New date").fill(later.isoformat())
-    page.get_by_label("New start time").fill("11:00")
-    page.get_by_role("button", name="Move the interview").click()
+    log_out(page)
+
+    # The employer moves it: the booked time is cancelled (same UID, SEQUENCE 1) and new times offered.
+    log_in(page, "employer@demo.example")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Interviews").click()
+    page.get_by_test_id("upcoming").get_by_role("link", name="Lucas Silva").click()
+    page.get_by_role("link", name="Offer new times").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Offer new interview times")
+    for number, hour in ((1, "15:00"), (2, "16:00")):
+        page.get_by_label(f"Time {number}: date").fill(later.isoformat())
+        page.get_by_label(f"Time {number}: start").fill(hour)
+    page.get_by_role("button", name="Offer these times instead").click()
+    expect(page.get_by_role("alert").or_(page.get_by_role("status")).first).to_contain_text("new times are offered")
+    cancel = OutboxEmail.objects.get(event="interview.cancelled", to_email="employer@demo.example")
+    (cancelled,) = icalendar.Calendar.from_ical(cancel.attachments[0]["content"]).walk("VEVENT")
+    assert str(cancelled["UID"]) == uid and int(cancelled["SEQUENCE"]) == 1
+    log_out(page)
+
+    log_in(page, "student6@demo.example")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My interviews").click()
+    page.get_by_test_id("invitations").get_by_role("link", name=TITLE).click()
+    slot = page.get_by_test_id("slots").get_by_role("listitem").first
+    # 15:00 in Berlin is 11:00 in São Paulo.
+    slot.get_by_role("button", name=f"Book {later:%a %-d %b %Y}, 11:00–11:30").click()
     expect(page.get_by_test_id("interview-time")).to_contain_text(f"{later:%a %-d %b %Y}, 11:00–11:30")
-    expect(page.get_by_test_id("interview-status")).to_contain_text("moved")
-    update = OutboxEmail.objects.get(
-        event="interview.invitation", key__endswith=":sequence:1", to_email="employer@demo.example"
-    )
-    (moved,) = icalendar.Calendar.from_ical(update.attachments[0]["content"]).walk("VEVENT")
-    assert str(moved["UID"]) == uid and int(moved["SEQUENCE"]) == 1
     log_out(page)
 
     log_in(page, "employer@demo.example")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Interviews").click()
     row = page.get_by_test_id("upcoming").get_by_role("listitem").filter(has_text="Lucas Silva")
-    # 11:00 in São Paulo is 15:00 in Berlin, the employer's browser zone.
     expect(row.get_by_test_id("own-time")).to_have_text(f"{later:%a %-d %b %Y}, 15:00–15:30")
-    expect(row).to_contain_text("Moved")
 
 
 def test_employer_keeps_weekly_windows_and_careers_sees_missed_interviews(page, demo_data):

@@ -1,5 +1,5 @@
-"""Calendar invitations: they parse with ``icalendar``; a move keeps the UID with a higher
-SEQUENCE, a cancellation is METHOD:CANCEL under the same UID; both sides get them by email with
+"""Calendar invitations: they parse with ``icalendar``; a cancellation (also of a moved interview,
+whose new booking is a new event) is METHOD:CANCEL under the same UID with a higher SEQUENCE; both sides get them by email with
 ``Content-Type: text/calendar; method=REQUEST``; reminders and no-shows."""
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -78,48 +78,66 @@ def test_the_email_carries_the_invitation_as_text_calendar_method_request(interv
     assert str(parsed["METHOD"]) == "REQUEST"
 
 
-def test_a_move_keeps_the_uid_with_a_higher_sequence_and_a_cancel_follows_it(interview):
+def test_a_move_cancels_under_the_same_uid_and_the_new_booking_is_a_new_event(interview):
+    employer = member_of(interview.application.listing)
     with time_machine.travel(T0, tick=False):
-        moved = services.interview_reschedule(
+        proposed = services.interview_reschedule(
             interview=interview,
-            user=interview.application.student,
-            day=date(2026, 5, 7),
-            at=time(9),
+            user=employer,
+            slots=[services.SlotInput(day=date(2026, 5, 7), at=time(h), minutes=30) for h in (9, 10)],
             time_zone="America/New_York",
         )
-        assert moved.starts_at == datetime(2026, 5, 7, 13, 0, tzinfo=UTC)
-        services.interview_cancel(interview=moved, user=member_of(interview.application.listing), reason="Filled")
-    first, update, cancel = (_calendar(r) for r in _rows_by_sequence())
-    uids = {str(_event(c)["UID"]) for c in (first, update, cancel)}
-    assert len(uids) == 1
-    assert [int(_event(c)["SEQUENCE"]) for c in (first, update, cancel)] == [0, 1, 2]
-    assert [str(c["METHOD"]) for c in (first, update, cancel)] == ["REQUEST", "REQUEST", "CANCEL"]
-    assert _event(update).decoded("DTSTART").astimezone(UTC) == datetime(2026, 5, 7, 13, 0, tzinfo=UTC)
-    assert str(_event(cancel)["STATUS"]) == "CANCELLED"
+        new = services.interview_book(
+            invite=proposed.round.invites.get(),
+            slot_id=proposed.round.slots.first().pk,
+            user=interview.application.student,
+        )
+        assert new.starts_at == datetime(2026, 5, 7, 13, 0, tzinfo=UTC)
+        services.interview_cancel(interview=new, user=employer, reason="Filled")
+    first, moved, booked_again, cancel = (_calendar(r) for r in _rows_by_sequence())
+    assert str(_event(first)["UID"]) == str(_event(moved)["UID"])
+    assert str(_event(booked_again)["UID"]) == str(_event(cancel)["UID"]) != str(_event(first)["UID"])
+    assert str(_event(booked_again)["UID"]).startswith(f"interview-{new.pk}@")
+    assert [int(_event(c)["SEQUENCE"]) for c in (first, moved, booked_again, cancel)] == [0, 1, 0, 1]
+    assert [str(c["METHOD"]) for c in (first, moved, booked_again, cancel)] == [
+        "REQUEST",
+        "CANCEL",
+        "REQUEST",
+        "CANCEL",
+    ]
+    assert _event(booked_again).decoded("DTSTART").astimezone(UTC) == datetime(2026, 5, 7, 13, 0, tzinfo=UTC)
+    assert str(_event(moved)["STATUS"]) == "CANCELLED"
     cancel_row = OutboxEmail.objects.filter(event="interview.cancelled").first()
     assert cancel_row.attachments[0]["mimetype"] == "text/calendar; method=CANCEL"
 
 
 def _rows_by_sequence() -> list[OutboxEmail]:
-    """The student's invitation emails, oldest first (one per SEQUENCE)."""
+    """The student's invitation and cancellation emails, oldest first."""
     rows = OutboxEmail.objects.filter(event__in=["interview.invitation", "interview.cancelled"]).order_by("pk")
     return [r for r in rows if r.recipient and r.recipient.is_student]
 
 
 def test_moving_into_the_past_or_a_skipped_hour_is_refused(interview):
-    student = interview.application.student
+    employer = member_of(interview.application.listing)
+    later = services.SlotInput(day=date(2026, 5, 20), at=time(9), minutes=30)
     with time_machine.travel(T0, tick=False):
-        with pytest.raises(ValidationError, match="future"):
+        with pytest.raises(ValidationError, match="in the past"):
             services.interview_reschedule(
-                interview=interview, user=student, day=date(2026, 5, 1), at=time(9), time_zone="UTC"
+                interview=interview,
+                user=employer,
+                slots=[services.SlotInput(day=date(2026, 5, 1), at=time(9), minutes=30), later],
+                time_zone="UTC",
             )
         # 14 March 2027, 02:30 does not exist in New York (the clocks go forward at 02:00).
         with pytest.raises(ValidationError, match="does not exist"):
             services.interview_reschedule(
-                interview=interview, user=student, day=date(2027, 3, 14), at=time(2, 30), time_zone="America/New_York"
+                interview=interview,
+                user=employer,
+                slots=[services.SlotInput(day=date(2027, 3, 14), at=time(2, 30), minutes=30), later],
+                time_zone="America/New_York",
             )
     interview.refresh_from_db()
-    assert interview.sequence == 0
+    assert (interview.status, interview.sequence) == ("scheduled", 0)
 
 
 def test_the_database_refuses_a_second_booking_of_one_slot(interview):

@@ -171,25 +171,59 @@ def test_the_student_asks_for_other_times_in_the_conversation():
     assert "Mornings next week?" in message.body
 
 
-def test_moving_by_page_sends_an_update_and_shows_the_new_time_to_the_employer():
+def test_moving_by_page_offers_new_times_and_shows_the_new_booking_to_the_employer():
     application = applicant(student_zone="Asia/Tokyo")
     interview = booked(propose(application, times=TIMES))
-    student = client_for(application.student)
-    response = student.post(
-        reverse("interviews:reschedule", args=[interview.pk]), {"day": "2026-05-08", "at": "18:00", "minutes": "30"}
+    employer = client_for(member_of(application.listing))
+    response = employer.post(
+        reverse("interviews:reschedule", args=[interview.pk]),
+        {
+            "time_zone": "Europe/Berlin",
+            "minutes": "30",
+            "location": interview.location,
+            **_slot_rows([(date(2026, 5, 8), time(11)), (date(2026, 5, 8), time(12))]),
+        },
     )
     assert response.status_code == 302
     interview.refresh_from_db()
-    assert interview.starts_at == datetime(2026, 5, 8, 9, 0, tzinfo=UTC)  # 18:00 in Tokyo
-    assert interview.sequence == 1
-    employer = client_for(member_of(application.listing))
-    detail = employer.get(reverse("interviews:detail", args=[interview.pk])).content.decode()
+    assert (interview.status, interview.sequence) == ("cancelled", 1)
+    invite = InterviewInvite.objects.get(application=application, status="waiting")
+    student = client_for(application.student)
+    slot = invite.round.slots.order_by("starts_at").first()
+    assert student.post(reverse("interviews:book", args=[invite.pk]), {"slot": slot.pk}).status_code == 302
+    new = Interview.objects.get(application=application, status="scheduled")
+    assert new.starts_at == datetime(2026, 5, 8, 9, 0, tzinfo=UTC)  # 18:00 in Tokyo
+    detail = employer.get(reverse("interviews:detail", args=[new.pk])).content.decode()
     assert "Fri 8 May 2026, 11:00–11:30" in detail  # the organization's zone (Berlin), no browser zone
-    bad = student.post(
-        reverse("interviews:reschedule", args=[interview.pk]), {"day": "2026-01-01", "at": "18:00", "minutes": "30"}
+    bad = employer.post(
+        reverse("interviews:reschedule", args=[new.pk]),
+        {"time_zone": "Europe/Berlin", "minutes": "30", "location": "x", **_slot_rows([(date(2026, 1, 1), time(18))])},
     )
     assert bad.status_code == 400
-    assert "Choose a time in the future" in bad.content.decode()
+    assert "is in the past" in bad.content.decode()
+
+
+def test_cancelling_by_page_keeps_a_bad_reason_on_the_form_then_cancels():
+    application = applicant()
+    interview = booked(propose(application, times=TIMES))
+    employer = client_for(member_of(application.listing))
+    url = reverse("interviews:cancel", args=[interview.pk])
+    too_long = employer.post(url, {"reason": "x" * 1001})
+    assert too_long.status_code == 400
+    assert too_long.context["cancel_form"].errors["reason"]
+    assert not too_long.context["other_form"].is_bound
+    interview.refresh_from_db()
+    assert interview.status == "scheduled"
+    assert client_for(applicant().student).post(url, {"reason": "Mine now"}).status_code == 404
+    response = employer.post(url, {"reason": "The role is filled"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("interviews:detail", args=[interview.pk])
+    interview.refresh_from_db()
+    assert (interview.status, interview.cancel_reason, interview.sequence) == ("cancelled", "The role is filled", 1)
+    again = employer.post(url, {"reason": ""})
+    assert again.status_code == 400
+    assert again.context["cancel_form"].non_field_errors() == ["This interview is already cancelled."]
+    assert "This interview is already cancelled." in again.content.decode()  # shown though the forms are not
 
 
 def test_career_services_see_their_own_students_no_shows_only():
@@ -264,12 +298,21 @@ def test_the_api_proposes_books_with_409_for_a_taken_time_and_moves():
     interview_id = booked_now.json()["id"]
     moved = employer.post(
         reverse("v1:interview-reschedule", args=[interview_id]),
-        {"starts_at": "2026-05-07T15:00:00+02:00"},
+        {
+            "time_zone": "Europe/Berlin",
+            "minutes": 30,
+            "slots": [{"date": "2026-05-07", "time": t} for t in ("15:00", "16:00")],
+        },
         content_type="application/json",
     )
-    assert moved.status_code == 200
-    assert moved.json()["sequence"] == 1
-    assert moved.json()["starts_at"] == "2026-05-07T13:00:00Z"
+    assert moved.status_code == 201
+    assert moved.json()["slots"][0]["time"]["starts_at"] == "2026-05-07T13:00:00Z"
+    assert student.get(reverse("v1:interview-detail", args=[interview_id])).json()["sequence"] == 1
+    rebooked = student.post(
+        reverse("v1:interview-book", args=[moved.json()["id"]]), {"slot": moved.json()["slots"][0]["id"]}
+    )
+    assert rebooked.status_code == 201
+    interview_id = rebooked.json()["id"]
     cancelled = student.post(reverse("v1:interview-cancel", args=[interview_id]), {"reason": "Found a place"})
     assert cancelled.json()["status"] == "cancelled"
 

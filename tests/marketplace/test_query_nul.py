@@ -181,6 +181,7 @@ def world() -> World:
     )
     invite = proposed.round.invites.get()
     interview = interview_services.interview_book(invite=invite, slot_id=proposed.round.slots.first().pk, user=student)
+    interview_services.availability_add(user=owner, weekday=1, start=time(9), end=time(12), time_zone="Europe/Berlin")
     w.users = {"anonymous": None, "student": student, "owner": owner, "careers": careers, "staff": staff}
     w.objects = {
         "institution": institution,
@@ -292,6 +293,7 @@ PAGES: dict[str, Page] = {
     "v1:interview-detail": Page("student", lambda w: {"pk": w.interview.pk}),
     "v1:interview-invitation": Page("student", lambda w: {"pk": w.invite.pk}),
     "interviews:propose": Page("owner", lambda w: {"pk": w.interview_application.pk}),
+    "interviews:reschedule": Page("owner", lambda w: {"pk": w.interview.pk}),
     "interviews:listing": Page("owner", lambda w: {"pk": w.interview_application.listing_id}),
     "interviews:organization": Page("owner"),
     "interviews:availability": Page("owner"),
@@ -367,6 +369,13 @@ REFUSED = {
     "admin:evaluations_certificate_add": 403,
     "admin:evaluations_certificate_delete": 403,
     "admin:accounts_personaltoken_add": 403,  # a token is made by its user, who alone sees the secret
+    # Interviews change through their services (calendar updates); windows are added by the organization.
+    **{
+        f"admin:interviews_{m}_{v}": 403
+        for m in ("interviewround", "interviewinvite", "interview")
+        for v in ("add", "delete")
+    },
+    "admin:interviews_availability_add": 403,
     "admin/(?P<url>.*)$": 404,  # the admin's catch-all for unknown pages
     "account_confirm_login_code": 302,  # without a login by code under way, allauth sends one to log in
 }

@@ -459,16 +459,20 @@ TABLE: dict[str, Row] = {
     "interviews:book": like(FORM_TARGET, INVITE),
     "interviews:other_times": like(FORM_TARGET, INVITE),
     "interviews:detail": row(404, INTERVIEW, anonymous=LOGIN, student=200, employer=200),
-    "interviews:reschedule": like(FORM_TARGET, INTERVIEW),
+    # The organization offers new times (a page); the student asks for other times instead.
+    "interviews:reschedule": row(404, INTERVIEW, anonymous=LOGIN, student=403, employer=200),
+    "interviews:interview_other_times": like(FORM_TARGET, INTERVIEW),
     "interviews:cancel": like(FORM_TARGET, INTERVIEW),
     "interviews:no_show": like(FORM_TARGET, INTERVIEW),
     "interviews:careers_no_shows": CAREERS,
     "v1:interview-list": row(200, anonymous=401),
     "v1:interview-detail": row(404, INTERVIEW, anonymous=401, student=200, employer=200),
     "v1:interview-reschedule": like(API_FORM_TARGET, INTERVIEW),
+    "v1:interview-other-times": like(API_FORM_TARGET, INTERVIEW),
     "v1:interview-cancel": like(API_FORM_TARGET, INTERVIEW),
     "v1:interview-invitation": row(404, INVITE, anonymous=401, student=200, employer=200),
     "v1:interview-book": like(API_FORM_TARGET, INVITE),
+    "v1:interview-invitation-other-times": like(API_FORM_TARGET, INVITE),
     "v1:interview-propose": like(API_FORM_TARGET, INTERVIEW_APPLICATION),
     # Calendars: each user's own; the private feed's secret URL is its own credential.
     "calendars:settings": SIGNED_IN,
@@ -592,6 +596,12 @@ ADMIN_MODELS: dict[str, dict[str, int]] = {
     # Keys are made by rotation and certificates by completing a placement; neither is deleted.
     "evaluations.signingkey": {"add": 403, "delete": 403},
     "evaluations.certificate": {"add": 403, "delete": 403},
+    # Rounds, invitations and interviews change through the services (calendar updates); windows
+    # are added by their organization.
+    "interviews.interviewround": {"add": 403, "delete": 403},
+    "interviews.interviewinvite": {"add": 403, "delete": 403},
+    "interviews.interview": {"add": 403, "delete": 403},
+    "interviews.availability": {"add": 403},
 }
 
 
