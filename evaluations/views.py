@@ -21,7 +21,6 @@ from applications.models import Goal, Placement
 from . import credentials, permissions, selectors, services
 from .forms import PortfolioForm, PublishForm, ReplyForm, RevokeForm, StudentEvaluationForm, SupervisorEvaluationForm
 from .models import Evaluation
-from .pdf import certificate_pdf
 from .selectors import Side
 
 
@@ -163,6 +162,10 @@ def _certificate(request, pk: int, *, credential: bool = False):
 @login_required
 def certificate_download(request, pk: int):
     certificate = _certificate(request, pk)
+    # reportlab is imported here, not with the views: it is 14 MB of every web process's memory,
+    # for a download most processes never serve.
+    from .pdf import certificate_pdf
+
     response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
     return response
