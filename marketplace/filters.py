@@ -50,6 +50,10 @@ class FilterBackendSchema(DjangoFilterExtension):
             minimum = filter_field.extra.get("min_value")
             for parameter in parameters:
                 parameter["schema"] = {"type": "integer", **({"minimum": minimum} if minimum is not None else {})}
+        if isinstance(filter_field, BooleanFilter):  # a boolean, not a choice of two strings
+            for parameter in parameters:
+                parameter["schema"] = {"type": "boolean"}
+                parameter["description"] = filter_field.extra.get("help_text") or parameter.get("description", "")
         return parameters
 
 
@@ -95,3 +99,12 @@ class Ordering(django_filters.OrderingFilter):
             return qs
         ordering = [self.get_ordering_value(param) for param in value if param not in EMPTY_VALUES]
         return qs.order_by(*ordering, "pk")
+
+
+class BooleanFilter(django_filters.TypedChoiceFilter):
+    """``true`` or ``false``: anything else is refused (django-filter's own boolean widget reads an
+    unknown value as "no filter", which would answer more than was asked for)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("true", "Yes"), ("false", "No")])
+        super().__init__(*args, coerce=lambda value: value == "true", **kwargs)
