@@ -19,6 +19,8 @@ from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
 from .forms import Form
 
+BIGINT_MAX = 2**63 - 1
+
 
 class FilterBackend(DjangoFilterBackend):
     """django-filter's backend; a view may hand its FilterSet more context (the listing a list is
@@ -47,9 +49,9 @@ class FilterBackendSchema(DjangoFilterExtension):
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
         parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
         if isinstance(filter_field, IntegerFilter):  # an id: the extension would say "number"
-            minimum = filter_field.extra.get("min_value")
+            bounds = {"minimum": filter_field.extra.get("min_value"), "maximum": filter_field.extra.get("max_value")}
             for parameter in parameters:
-                parameter["schema"] = {"type": "integer", **({"minimum": minimum} if minimum is not None else {})}
+                parameter["schema"] = {"type": "integer", **{k: v for k, v in bounds.items() if v is not None}}
         if isinstance(filter_field, BooleanFilter):  # a boolean, not a choice of two strings
             for parameter in parameters:
                 parameter["schema"] = {"type": "boolean"}
@@ -65,9 +67,14 @@ class FilterSet(django_filters.FilterSet):
 
 
 class IntegerFilter(django_filters.NumberFilter):
-    """A whole number (an id): ``1.5`` or ``abc`` is refused, not rounded or ignored."""
+    """A whole number (an id): ``1.5`` or ``abc`` is refused, not rounded or ignored, and so is one
+    past the database's bigint (which would otherwise fail in the query)."""
 
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_value", BIGINT_MAX)
+        super().__init__(*args, **kwargs)
 
 
 class Ordering(django_filters.OrderingFilter):
