@@ -5,7 +5,6 @@ from listings.models import Listing
 from marketplace.forms import Form
 
 from .models import ApplicationStatus
-from .selectors import PIPELINE_ORDER, PipelineFilters
 
 S = ApplicationStatus
 
@@ -136,59 +135,3 @@ class BulkRejectForm(MessageForm):
         self.fields["application"].choices = [(str(i), str(i)) for i in ids]
         self.fields["application"].error_messages["required"] = "Select at least one applicant to reject."
         self.fields["message"].label = "Message to every selected applicant (optional)"
-
-
-OVERLAP_CHOICES = [
-    ("", "Any"),
-    ("1", "At least 1 h"),
-    ("2", "At least 2 h"),
-    ("4", "At least 4 h"),
-    ("6", "At least 6 h"),
-]
-
-
-class PipelineFilterForm(Form):
-    status = forms.MultipleChoiceField(
-        label="Status",
-        required=False,
-        choices=[(s, S(s).label) for s in PIPELINE_ORDER],
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-    )
-    # Choices come from the applicants themselves (set after validation); any value filters safely.
-    skill = forms.SlugField(label="Skill", required=False, widget=forms.Select(attrs={"class": "form-select"}))
-    institution = forms.IntegerField(
-        label="Institution", required=False, min_value=1, widget=forms.Select(attrs={"class": "form-select"})
-    )
-    country = forms.RegexField(
-        label="Country",
-        required=False,
-        regex=r"^[A-Za-z]{2}$",
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    overlap = forms.TypedChoiceField(
-        label="Time-zone overlap",
-        required=False,
-        coerce=float,
-        empty_value=None,
-        choices=OVERLAP_CHOICES,
-        widget=forms.Select(attrs={"class": "form-select"}),
-        help_text="Hours of your working day inside the applicant's 9:00–18:00.",
-    )
-
-    def set_choices(self, *, skills, institutions, countries) -> None:
-        self.fields["skill"].widget.choices = [("", "Any")] + [(s.slug, s.name) for s in skills]
-        self.fields["institution"].widget.choices = [("", "Any")] + [(str(i.pk), i.name) for i in institutions]
-        self.fields["country"].widget.choices = [("", "Any")] + [(c, c) for c in countries]
-
-    def filters(self) -> PipelineFilters:
-        data = {}
-        if self.is_bound:
-            self.is_valid()  # keeps the valid fields in cleaned_data; errors are shown on the form
-            data = self.cleaned_data
-        return PipelineFilters(
-            statuses=list(data.get("status") or []),
-            skill=data.get("skill") or "",
-            institution=data.get("institution"),
-            country=(data.get("country") or "").upper(),
-            overlap=data.get("overlap"),
-        )

@@ -40,7 +40,8 @@ class Median(Aggregate):
     output_field = FloatField()
 
 
-def _status_rank():
+def status_rank():
+    """An application's place in the pipeline (``PIPELINE_ORDER``), to order by."""
     return Case(
         *[When(status=status, then=Value(i)) for i, status in enumerate(PIPELINE_ORDER)],
         default=Value(len(PIPELINE_ORDER)),
@@ -156,37 +157,12 @@ def pipeline(*, listing: Listing, filters: PipelineFilters, page_number=1, now: 
     )
     skills = list(Skill.objects.filter(students__in=_profile_ids(listing)).distinct().order_by("name"))
 
-    qs = _applicants(listing)
-    if filters.statuses:
-        qs = qs.filter(status__in=filters.statuses)
-    if filters.skill:
-        qs = qs.filter(student__student_profile__skills__slug=filters.skill)
-    if filters.institution:
-        qs = qs.filter(student__student_profile__institution_id=filters.institution)
-    if filters.country:
-        qs = qs.filter(student__student_profile__country=filters.country)
-    if filters.overlap:
-        zones = _applicants(listing).values_list("student__student_profile__time_zone", flat=True).distinct().order_by()
-        today = viewer_today("UTC", now)
-        matching = [
-            tz
-            for tz in zones
-            if tz
-            and overlap_hours(
-                listing_tz=listing.time_zone,
-                work_start=listing.work_start,
-                work_end=listing.work_end,
-                viewer_tz=tz,
-                on=today,
-            )
-            >= filters.overlap
-        ]
-        qs = qs.filter(student__student_profile__time_zone__in=matching)
+    qs = applicants_narrowed(_applicants(listing), filters, listing=listing, now=now)
     qs = (
         qs.select_related("student__student_profile__institution")
         .prefetch_related(Prefetch("student__student_profile__skills", queryset=Skill.objects.order_by("name")))
         .defer("cover_letter", "answers")
-        .annotate(rank=_status_rank())
+        .annotate(rank=status_rank())
         .order_by("rank", "submitted_at", "pk")
     )
     page = Paginator(qs, PIPELINE_PAGE_SIZE).get_page(page_number)
@@ -221,6 +197,45 @@ def pipeline(*, listing: Listing, filters: PipelineFilters, page_number=1, now: 
         skills=skills,
         response=response_time(organization=listing.organization_id, listing=listing),
     )
+
+
+def applicants_narrowed(
+    qs: QuerySet[Application], filters: PipelineFilters, *, listing: Listing | None = None, now: datetime | None = None
+) -> QuerySet[Application]:
+    """``qs`` narrowed by the pipeline's filters: the one home of their rule, for the pipeline page,
+    the API's applications collection and a listing's applicants (``applications.filters``).
+
+    The overlap filter is about one listing's working hours, so it needs ``listing`` (and ``now``:
+    the day whose offsets count); it costs one query, the applicants' distinct time zones.
+    """
+    if filters.statuses:
+        qs = qs.filter(status__in=filters.statuses)
+    if filters.skill:
+        qs = qs.filter(student__student_profile__skills__slug=filters.skill)
+    if filters.institution:
+        qs = qs.filter(student__student_profile__institution_id=filters.institution)
+    if filters.country:
+        qs = qs.filter(student__student_profile__country=filters.country)
+    if filters.overlap:
+        if listing is None or now is None:
+            raise ValueError("The overlap filter is about one listing's working hours: pass listing and now.")
+        zones = _applicants(listing).values_list("student__student_profile__time_zone", flat=True).distinct().order_by()
+        today = viewer_today("UTC", now)
+        matching = [
+            tz
+            for tz in zones
+            if tz
+            and overlap_hours(
+                listing_tz=listing.time_zone,
+                work_start=listing.work_start,
+                work_end=listing.work_end,
+                viewer_tz=tz,
+                on=today,
+            )
+            >= filters.overlap
+        ]
+        qs = qs.filter(student__student_profile__time_zone__in=matching)
+    return qs
 
 
 def _profile_ids(listing: Listing):

@@ -13,7 +13,8 @@ from listings.search import viewer_for
 from marketplace.forms import PageForm
 
 from . import selectors, services
-from .forms import ApplyForm, BulkRejectForm, MessageForm, MoveForm, NoteForm, OfferForm, PipelineFilterForm
+from .filters import ListingApplicantFilter
+from .forms import ApplyForm, BulkRejectForm, MessageForm, MoveForm, NoteForm, OfferForm
 from .models import Application, ApplicationStatus
 from .permissions import (
     can_apply_at_all,
@@ -204,13 +205,16 @@ def _managed_listing_or_404(request, pk: int):
 @login_required
 def listing_pipeline(request, pk: int):
     listing = _managed_listing_or_404(request, pk)
-    form = PipelineFilterForm(request.GET or None)
-    # Invalid filters are reported on the form and ignored; the valid ones still apply.
-    filters = form.filters()
-    result = selectors.pipeline(
-        listing=listing, filters=filters, page_number=PageForm.number(request.GET), now=timezone.now()
+    now = timezone.now()
+    # The API's FilterSet for the same applicants: invalid filters are reported on its form and
+    # ignored, the valid ones still apply.
+    filterset = ListingApplicantFilter(
+        request.GET or None, queryset=Application.objects.none(), listing=listing, now=now
     )
-    form.set_choices(skills=result.skills, institutions=result.institutions, countries=result.countries)
+    result = selectors.pipeline(
+        listing=listing, filters=filterset.pipeline_filters(), page_number=PageForm.number(request.GET), now=now
+    )
+    filterset.set_choices(skills=result.skills, institutions=result.institutions, countries=result.countries)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -220,7 +224,7 @@ def listing_pipeline(request, pk: int):
             "listing": listing,
             "pipeline": result,
             "page": result.page,
-            "form": form,
+            "form": filterset.form,
             "querystring": query.urlencode(),
             "reject_form": BulkRejectForm(),
             "detail_base": reverse("applications:employer_detail", args=[0]).removesuffix("0/"),

@@ -100,12 +100,6 @@ class ApplicationCreateInput(Serializer):
             raise serializers.ValidationError("Answers are keyed by screening question id.") from None
 
 
-class ApplicantFilterInput(Serializer):
-    """The query parameters of an employer's applicant list."""
-
-    status = StatusField(required=False)
-
-
 class MessageInput(Serializer):
     message = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="", style=TEXTAREA)
 
@@ -113,13 +107,6 @@ class MessageInput(Serializer):
 class StatusChangeInput(MessageInput):
     status = StatusField()
     offer_start_date = serializers.DateField(required=False, allow_null=True, default=None)
-
-
-class ApplicationFilterInput(Serializer):
-    """The query parameters of the applications collection (the same for every role)."""
-
-    listing = serializers.IntegerField(required=False, min_value=1, help_text="Only this listing's applications")
-    status = StatusField(required=False)
 
 
 class NoteOutput(Serializer):

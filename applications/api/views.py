@@ -3,8 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import OpenApiExample, PolymorphicProxySerializer, extend_schema
+from rest_framework import generics
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -12,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications import selectors, services
+from applications.filters import ApplicationFilter, ListingApplicantFilter
 from applications.models import Application, ApplicationStatus
 from applications.permissions import can_apply_at_all, can_review_application, can_view_pipeline, organization_id_of
 from listings import selectors as listing_selectors
@@ -23,11 +26,9 @@ from marketplace.api_permissions import SIGNED_IN
 
 from .serializers import (
     ApplicantDetailOutput,
-    ApplicantFilterInput,
     ApplicantOutput,
     ApplicationCreateInput,
     ApplicationDetailOutput,
-    ApplicationFilterInput,
     ApplicationOutput,
     BulkRejectInput,
     BulkRejectOutput,
@@ -66,19 +67,31 @@ ROLE_APPLICATION_DETAIL = PolymorphicProxySerializer(
 )
 
 
-class ApplicationListApi(APIView):
+class ApplicationListApi(generics.ListAPIView):
     """Applications, scoped by who asks: a student's own, or an organization member's applicants
-    to the organization's listings (``ApplicantOutput``). Filter by listing and status."""
+    to the organization's listings (``ApplicantOutput``). Filtered and ordered by
+    ``ApplicationFilter``, within what the role sees."""
 
     permission_classes = SIGNED_IN
     pagination_class = Pagination
+    filterset_class = ApplicationFilter
+    queryset = Application.objects.none()  # the model, for the schema: get_queryset scopes by role
+
+    def get_queryset(self):
+        user = self.request.user
+        if can_apply_at_all(user):
+            self.output = ApplicationOutput
+            return selectors.student_applications(user=user)
+        if (organization_id := organization_id_of(user)) is not None:
+            self.output = ApplicantOutput
+            return selectors.applications_for_organization(organization_id=organization_id)
+        raise PermissionDenied("Only students and members of an organization have applications.")
+
+    def get_serializer_class(self):
+        return getattr(self, "output", ApplicationOutput)
 
     @extend_schema(
         operation_id="applications_list",
-        parameters=[
-            OpenApiParameter("listing", int, description="Only this listing's applications"),
-            OpenApiParameter("status", str, enum=list(S.values)),
-        ],
         responses={
             200: PolymorphicProxySerializer(
                 component_name="ApplicationForRole",
@@ -89,22 +102,8 @@ class ApplicationListApi(APIView):
             **ERRORS,
         },
     )
-    def get(self, request):
-        params = ApplicationFilterInput(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        listing_id, status = params.validated_data.get("listing"), params.validated_data.get("status")
-        if can_apply_at_all(request.user):
-            qs, output = selectors.student_applications(user=request.user), ApplicationOutput
-            if listing_id is not None:
-                qs = qs.filter(listing_id=listing_id)
-        elif (organization_id := organization_id_of(request.user)) is not None:
-            qs = selectors.applications_for_organization(organization_id=organization_id, listing_id=listing_id)
-            output = ApplicantOutput
-        else:
-            raise PermissionDenied("Only students and members of an organization have applications.")
-        if status:
-            qs = qs.filter(status=status)
-        return paginated(self, qs, output)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class StudentApplicationCreateApi(APIView):
@@ -286,25 +285,32 @@ class StudentApplicationDeclineApi(_StudentMoveApi):
         return super().post(request, pk)
 
 
-class EmployerListingApplicationsApi(APIView):
-    """The applicants of one of the organization's listings (optionally one status)."""
+class EmployerListingApplicationsApi(generics.ListAPIView):
+    """The applicants of one of the organization's listings, with the pipeline page's filters
+    (``ListingApplicantFilter``)."""
 
     permission_classes = SIGNED_IN
     pagination_class = Pagination
+    serializer_class = ApplicantOutput
+    filterset_class = ListingApplicantFilter
+    queryset = Application.objects.none()  # the model, for the schema
+
+    def get_queryset(self):
+        if organization_id_of(self.request.user) is None:
+            raise PermissionDenied("Only members of an organization see applicants.")
+        self.listing = get_object_or_404(Listing, pk=self.kwargs["pk"])
+        if not can_view_pipeline(self.request.user, self.listing):
+            raise Http404
+        return selectors.applications_for_organization(
+            organization_id=self.listing.organization_id, listing_id=self.listing.pk
+        )
+
+    def get_filterset_context(self) -> dict:
+        return {"listing": self.listing, "now": timezone.now()}
 
     @extend_schema(operation_id="employer_listing_applications", responses={200: ApplicantOutput(many=True), **ERRORS})
-    def get(self, request, pk: int):
-        if organization_id_of(request.user) is None:
-            raise PermissionDenied("Only members of an organization see applicants.")
-        listing = get_object_or_404(Listing, pk=pk)
-        if not can_view_pipeline(request.user, listing):
-            raise Http404
-        qs = selectors.applications_for_organization(organization_id=listing.organization_id, listing_id=listing.pk)
-        params = ApplicantFilterInput(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        if status := params.validated_data.get("status"):
-            qs = qs.filter(status=status)
-        return paginated(self, qs, ApplicantOutput)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class EmployerApplicationStatusApi(APIView):

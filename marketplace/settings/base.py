@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
     "django_htmx",
     "bootstrap",
     # Our apps
@@ -382,6 +383,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "marketplace.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "marketplace.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "marketplace.api.Pagination",
+    # A list's query parameters: its FilterSet (``filterset_class``), applied within the role's scope.
+    "DEFAULT_FILTER_BACKENDS": ["marketplace.filters.FilterBackend"],
     "PAGE_SIZE": 20,
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     # Each class applies where it fits (marketplace/throttling.py); a request must pass all that do.

@@ -6,6 +6,8 @@ from rest_framework.views import APIView
 from marketplace.api_permissions import SIGNED_IN
 
 from .. import selectors, services
+from ..filters import NotificationFilter
+from ..models import Notification
 from .serializers import (
     MarkReadInput,
     MarkReadOutput,
@@ -16,10 +18,12 @@ from .serializers import (
 
 
 class NotificationListApi(generics.ListAPIView):
-    """The signed-in user's notifications, newest first."""
+    """The signed-in user's notifications, newest first; filtered by ``NotificationFilter``."""
 
     permission_classes = SIGNED_IN
     serializer_class = NotificationOutputSerializer
+    filterset_class = NotificationFilter
+    queryset = Notification.objects.none()  # the model, for the schema: get_queryset scopes by user
 
     def get_queryset(self):
         return selectors.notifications_for(self.request.user)

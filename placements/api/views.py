@@ -6,13 +6,16 @@ from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework import generics
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from applications.models import Placement
 from marketplace.api import Pagination, paginated, validation_response
 from marketplace.api_permissions import SIGNED_IN
 from placements import schedule, selectors, services
+from placements.filters import PlacementFilter
 from placements.permissions import Side
 
 from .serializers import (
@@ -101,16 +104,22 @@ class _PlacementApi(APIView):
         return Response(_detail(placement, side), status=status)
 
 
-class PlacementListApi(APIView):
+class PlacementListApi(generics.ListAPIView):
     """The placements the caller may see: their own (student), their organization's (members), their
-    institution's linked students' (career services)."""
+    institution's linked students' (career services); filtered by ``PlacementFilter``."""
 
     permission_classes = SIGNED_IN
     pagination_class = Pagination
+    serializer_class = PlacementOutput
+    filterset_class = PlacementFilter
+    queryset = Placement.objects.none()  # the model, for the schema: get_queryset scopes by role
+
+    def get_queryset(self):
+        return selectors.placements_for(self.request.user)
 
     @extend_schema(operation_id="placements_list", responses={200: PlacementOutput(many=True), **ERRORS})
-    def get(self, request):
-        return paginated(self, selectors.placements_for(request.user), PlacementOutput)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class PlacementDetailApi(_PlacementApi):
