@@ -236,10 +236,11 @@ class StudentProfileForm(BootstrapMixin, ModelForm):
             resume_check(upload)
         return upload
 
-    def save(self, commit=True):
+    def save(self, commit=True, *, if_version=None):
         data = self.cleaned_data
         return services.student_profile_update(
             profile=self.instance,
+            if_version=if_version,
             name=data["name"],
             skills=data["skills"],
             resume=data.get("resume") or None,

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from marketplace.concurrency import version_of
+
 
 class Role(models.TextChoices):
     STUDENT = "student", "Student or graduate"
@@ -233,6 +235,11 @@ class StudentProfile(models.Model):
 
     def __str__(self):
         return f"Profile of {self.user}"
+
+    @property
+    def version(self) -> str:
+        """The API's ETag of the profile (``/api/v1/me/``), which its edit sends back in ``If-Match``."""
+        return version_of(self.pk, self.updated_at)
 
     @property
     def is_linked(self) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Collection
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from marketplace.concurrency import check_version
 from notifications.services import absolute_url, email_enqueue, notify
 
 from . import events, permissions, selectors
@@ -137,15 +139,21 @@ def student_profile_update(
     skills: list[str],
     resume=None,
     remove_resume: bool = False,
+    if_version: Collection[str] | None = None,
     **fields,
 ) -> StudentProfile:
     """Save the profile form. ``resume`` must already be checked (``uploads.resume_check``); it is
-    stored in the private storage under a random name and the replaced file is deleted after commit."""
+    stored in the private storage under a random name and the replaced file is deleted after commit.
+
+    ``if_version``: the profile's versions the editor read (the API's ``If-Match``), checked under
+    the row lock: ``StaleVersion`` with nothing changed when the profile was saved since."""
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown profile fields: {sorted(unknown)}")
     old_resume = profile.resume.name if profile.resume else ""
     with transaction.atomic():
+        current = StudentProfile.objects.select_for_update(no_key=True).only("pk", "updated_at").get(pk=profile.pk)
+        check_version(current.version, if_version)
         user = profile.user
         user.name = name.strip()
         user.save(update_fields=["name"])

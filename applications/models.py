@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from accounts.models import Organization, private_storage
 from listings.models import Listing
+from marketplace.concurrency import version_of
 
 
 class ApplicationStatus(models.TextChoices):
@@ -176,6 +177,9 @@ class Placement(models.Model):
     )
     end_reason = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by every write of a person (``placements.services``); the periodic jobs' bookkeeping
+    # (``attention_since``) leaves it: the ETag of the schedule's edits (``version``).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
@@ -196,6 +200,11 @@ class Placement(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def version(self) -> str:
+        """The API's ETag of the placement, which an edit of its schedule sends back in ``If-Match``."""
+        return version_of(self.pk, self.updated_at)
 
 
 class Goal(models.Model):
@@ -221,6 +230,8 @@ class Goal(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set by every write (edits, confirmation, marking done): ``version``.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -232,6 +243,12 @@ class Goal(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def version(self) -> str:
+        """The API's ETag of the goal, which its edits send back in ``If-Match`` (the page's
+        edit form in a hidden field)."""
+        return version_of(self.pk, self.updated_at)
 
 
 class CheckIn(models.Model):
@@ -266,6 +283,9 @@ class CheckIn(models.Model):
     feedback_at = models.DateTimeField(null=True, blank=True)
     student_reminded_at = models.DateTimeField(null=True, blank=True)
     supervisor_reminded_at = models.DateTimeField(null=True, blank=True)
+    # Set when the intern writes it and when the organization answers (the reminders' bookkeeping
+    # leaves it): ``version``.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["due_on"]
@@ -299,6 +319,11 @@ class CheckIn(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+    @property
+    def version(self) -> str:
+        """The API's ETag of the check-in, which the organization's feedback sends back in ``If-Match``."""
+        return version_of(self.pk, self.updated_at)
 
 
 class PlacementFee(models.Model):

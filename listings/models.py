@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import TIME_ZONE_CHOICES, Organization, Skill
+from marketplace.concurrency import version_of
 
 from . import facets, visibility
 
@@ -182,8 +183,7 @@ class Listing(models.Model):
     def version(self) -> str:
         """Changes whenever the listing is saved (every write sets ``updated_at``, transitions
         included): the API's ETag, which an edit must send back in ``If-Match``."""
-        stamp = self.updated_at
-        return f"{self.pk}-{int(stamp.timestamp())}{stamp.microsecond:06d}"
+        return version_of(self.pk, self.updated_at)
 
     @property
     def effective_hourly_rate(self) -> Decimal | None:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import Organization, Skill
 from accounts.permissions import is_member
 from accounts.selectors import organization_members_active
+from marketplace.concurrency import check_version
 from notifications.services import Message, notify_each
 
 from .currency import to_reference
@@ -420,10 +421,6 @@ def listing_create(
     return listing
 
 
-class StaleListing(Exception):
-    """The listing changed since the version the editor read (``Listing.version``)."""
-
-
 def listing_update(
     *,
     listing: Listing,
@@ -437,15 +434,14 @@ def listing_update(
 
     ``if_version``: the versions the editor read (the API's ``If-Match``); checked under the row
     lock, so that of two editors who read the same version only the first one writes and the
-    other gets :class:`StaleListing` with nothing changed."""
+    other gets :class:`~marketplace.concurrency.StaleVersion` with nothing changed."""
     if not can_manage_listing(actor, listing):
         raise PermissionDenied("You cannot edit this listing.")
     if listing.status in (S.CLOSED, S.EXPIRED):
         raise TransitionError("A closed or expired listing cannot be edited; duplicate it instead.")
     with transaction.atomic():
         locked = Listing.objects.select_for_update(no_key=True).select_related("organization").get(pk=listing.pk)
-        if if_version is not None and locked.version not in if_version:
-            raise StaleListing(locked.version)
+        check_version(locked.version, if_version)
         skills = _skills(skill_names)
         fields = _apply(locked, data, skills)
         if locked.status == S.PUBLISHED and locked.published_at:

@@ -18,11 +18,15 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from marketplace.concurrency import StaleVersion
 
 API_PREFIX = "/api/"
 NON_FIELD = "non_field_errors"
@@ -67,6 +71,63 @@ class PreconditionRequired(exceptions.APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
     default_detail = "Send the ETag you read in an If-Match header, so that no other change is overwritten."
     default_code = "precondition_required"
+
+
+# --- optimistic concurrency: ETag on reads, If-Match on edits (``marketplace.concurrency``) ---------
+
+# The answers of an edit that takes ``If-Match``, for its schema.
+PRECONDITION_ERRORS = {412: OpenApiTypes.OBJECT, 428: OpenApiTypes.OBJECT}
+
+
+def if_match(request) -> set[str] | None:
+    """The versions named by ``If-Match`` (None for ``*``: whatever is there); 428 without the
+    header. Weak tags (``W/"…"``) and lists (``"a", "b"``) are read as their versions."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise PreconditionRequired()
+    if header == "*":
+        return None
+    tags = set()
+    for part in header.split(","):
+        tag = part.strip().removeprefix("W/").strip('"')
+        if tag:
+            tags.add(tag)
+    return tags
+
+
+def with_etag(response: Response, version: str | None) -> Response:
+    """``response`` with the object's version as its ``ETag`` (none when there is no object)."""
+    if version:
+        response["ETag"] = f'"{version}"'
+    return response
+
+
+def if_match_parameter(thing: str) -> OpenApiParameter:
+    """The ``If-Match`` request header of an edit of ``thing`` (e.g. "the goal")."""
+    return OpenApiParameter(
+        "If-Match",
+        str,
+        location=OpenApiParameter.HEADER,
+        required=True,
+        description=f"The ETag of {thing} as you read it (GET); `*` to overwrite whatever is there. "
+        "Without it: 428; when it changed since: 412, and nothing is changed",
+    )
+
+
+def etag_parameter(thing: str, statuses=(200,), *, description: str = "") -> OpenApiParameter:
+    """The ``ETag`` response header of the answers that show ``thing``."""
+    return OpenApiParameter(
+        "ETag",
+        str,
+        location=OpenApiParameter.HEADER,
+        response=list(statuses),
+        description=description or f"The version of {thing}: send it back in If-Match to edit it",
+    )
+
+
+def edit_parameters(thing: str, statuses=(200,)) -> list[OpenApiParameter]:
+    """``If-Match`` in, ``ETag`` out: the headers of an edit of ``thing``."""
+    return [if_match_parameter(thing), etag_parameter(thing, statuses)]
 
 
 def validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
@@ -124,7 +185,9 @@ def exception_handler(exc, context):
     errors and sets ``Retry-After`` and ``WWW-Authenticate``), answering the shared shape."""
     if isinstance(exc, DjangoValidationError):
         return validation_response(exc)
-    if isinstance(exc, Http404):
+    if isinstance(exc, StaleVersion):  # a service's check of If-Match under the row lock
+        exc = PreconditionFailed()
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*(exc.args[:1] or ()))

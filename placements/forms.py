@@ -7,6 +7,19 @@ TEXT = {"class": "form-control"}
 AREA = {"class": "form-control", "rows": 3}
 
 
+class VersionedForm(Form):
+    """A form that edits an object someone else may be editing too: it carries the object's
+    version as the page showed it (``marketplace.concurrency``), so that an edit made on an older
+    page is refused instead of overwriting what was written since."""
+
+    version = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def if_version(self) -> set[str] | None:
+        """The service's ``if_version``: none for a form posted without one (no check)."""
+        version = self.cleaned_data.get("version")
+        return {version} if version else None
+
+
 class GoalForm(Form):
     text = forms.CharField(
         label="Goal or deliverable", max_length=500, widget=forms.Textarea(attrs={**AREA, "rows": 2, "maxlength": 500})
@@ -24,7 +37,11 @@ class GoalForm(Form):
     )
 
 
-class GoalDoneForm(Form):
+class GoalEditForm(GoalForm, VersionedForm):
+    pass
+
+
+class GoalDoneForm(VersionedForm):
     done_link = forms.URLField(
         label="Link to the work",
         required=False,
@@ -74,7 +91,7 @@ class CheckInForm(Form):
     )
 
 
-class FeedbackForm(Form):
+class FeedbackForm(VersionedForm):
     feedback = forms.CharField(
         label="Feedback", max_length=4000, widget=forms.Textarea(attrs={**AREA, "maxlength": 4000})
     )

@@ -1,10 +1,17 @@
 """Placement workspace writes: goals, the check-in schedule, check-ins and feedback, the fee, the
 ending. Each function checks who acts (``permissions``), locks the placement row, saves with
 ``update_fields`` and records the notifications in the same transaction (emails leave after commit).
+
+Every write sets the ``updated_at`` of the rows it changes (their ``version``, the API's ETag). The
+edits that could overwrite someone else's (a goal, the schedule, a check-in's feedback) take
+``if_version``, the versions their author read (the API's ``If-Match``, the page's hidden field),
+and check it under the row lock: of two people who read the same version only the first writes,
+the other gets ``StaleVersion`` and nothing changes. ``None`` writes whatever is there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -19,6 +26,7 @@ from accounts.permissions import ACTIVE_USER
 from accounts.selectors import organization_members_active
 from applications.models import CheckIn, CheckInCadence, Goal, Placement, PlacementFee, Weekday
 from listings.models import Listing
+from marketplace.concurrency import check_version
 from notifications.services import notify
 
 from . import schedule
@@ -211,7 +219,7 @@ def goal_propose(*, placement: Placement, user, text: str, due_on: date | None =
         if locked.goals_confirmed_at is not None:
             locked.goals_confirmed_at = None
             locked.goals_confirmed_by = None
-            locked.save(update_fields=["goals_confirmed_at", "goals_confirmed_by"])
+            locked.save(update_fields=["goals_confirmed_at", "goals_confirmed_by", "updated_at"])
         _tell(
             event="placement.goals_proposed",
             recipients=supervisors_of(locked),
@@ -231,11 +239,21 @@ def _goal_for_update(goal: Goal) -> tuple[Placement, Goal]:
     return locked, row
 
 
-def goal_update(*, goal: Goal, user, text: str, due_on: date | None = None, link: str = "") -> Goal:
-    """Edit a goal: the supervisor any goal not yet done, the student their own until confirmed."""
+def goal_update(
+    *,
+    goal: Goal,
+    user,
+    text: str,
+    due_on: date | None = None,
+    link: str = "",
+    if_version: Collection[str] | None = None,
+) -> Goal:
+    """Edit a goal: the supervisor any goal not yet done, the student their own until confirmed.
+    ``if_version``: the goal's versions its editor read (``StaleVersion`` when it changed since)."""
     with transaction.atomic():
         locked, row = _goal_for_update(goal)
         side = _side(user, locked, {Side.STUDENT, Side.SUPERVISOR}, "You cannot edit this placement's goals.")
+        check_version(row.version, if_version)
         _require_active(locked)
         if row.done_at is not None:
             raise ValidationError("This goal is done and can no longer be edited.")
@@ -244,15 +262,17 @@ def goal_update(*, goal: Goal, user, text: str, due_on: date | None = None, link
         fields = _goal_fields(placement=locked, text=text, due_on=due_on, link=link)
         for name, value in fields.items():
             setattr(row, name, value)
-        row.save(update_fields=list(fields))
+        row.save(update_fields=[*fields, "updated_at"])
     return row
 
 
-def goal_remove(*, goal: Goal, user) -> None:
-    """Remove a goal: the supervisor any goal not yet done, the student their own until confirmed."""
+def goal_remove(*, goal: Goal, user, if_version: Collection[str] | None = None) -> None:
+    """Remove a goal: the supervisor any goal not yet done, the student their own until confirmed.
+    ``if_version``: the goal's versions the remover read (``StaleVersion`` when it changed since)."""
     with transaction.atomic():
         locked, row = _goal_for_update(goal)
         side = _side(user, locked, {Side.STUDENT, Side.SUPERVISOR}, "You cannot remove this placement's goals.")
+        check_version(row.version, if_version)
         _require_active(locked)
         if row.done_at is not None:
             raise ValidationError("This goal is done and stays on the record.")
@@ -273,10 +293,10 @@ def goals_confirm(*, placement: Placement, user) -> Placement:
                 f"A placement needs {MIN_GOALS} to {MAX_GOALS} goals before they are confirmed (it has {count})."
             )
         now = timezone.now()
-        locked.goals.filter(confirmed_at__isnull=True).update(confirmed_at=now, confirmed_by=user)
+        locked.goals.filter(confirmed_at__isnull=True).update(confirmed_at=now, confirmed_by=user, updated_at=now)
         locked.goals_confirmed_at = now
         locked.goals_confirmed_by = user
-        locked.save(update_fields=["goals_confirmed_at", "goals_confirmed_by"])
+        locked.save(update_fields=["goals_confirmed_at", "goals_confirmed_by", "updated_at"])
         _tell(
             event="placement.goals_confirmed",
             recipients=[locked.student],
@@ -289,11 +309,13 @@ def goals_confirm(*, placement: Placement, user) -> Placement:
     return locked
 
 
-def goal_mark_done(*, goal: Goal, user, link: str = "") -> Goal:
-    """Either party marks a confirmed goal done, with a link to the work."""
+def goal_mark_done(*, goal: Goal, user, link: str = "", if_version: Collection[str] | None = None) -> Goal:
+    """Either party marks a confirmed goal done, with a link to the work. ``if_version``: the
+    goal's versions the marker read (``StaleVersion`` when it changed since)."""
     with transaction.atomic():
         locked, row = _goal_for_update(goal)
         side = _side(user, locked, {Side.STUDENT, Side.SUPERVISOR}, "You cannot change this placement's goals.")
+        check_version(row.version, if_version)
         _require_active(locked)
         if row.confirmed_at is None:
             raise ValidationError("Goals are marked done once the supervisor confirmed them.")
@@ -302,7 +324,7 @@ def goal_mark_done(*, goal: Goal, user, link: str = "") -> Goal:
         row.done_link = _clean_link(link, field="done_link")
         row.done_at = timezone.now()
         row.done_by = user
-        row.save(update_fields=["done_link", "done_at", "done_by"])
+        row.save(update_fields=["done_link", "done_at", "done_by", "updated_at"])
         _tell(
             event="placement.goal_done",
             recipients=_other_side(locked, side),
@@ -318,9 +340,12 @@ def goal_mark_done(*, goal: Goal, user, link: str = "") -> Goal:
 # --- schedule and check-ins ---------------------------------------------------------------------
 
 
-def schedule_set(*, placement: Placement, user, cadence: str, weekday: int) -> Placement:
+def schedule_set(
+    *, placement: Placement, user, cadence: str, weekday: int, if_version: Collection[str] | None = None
+) -> Placement:
     """Choose the check-in rhythm (weekly or every two weeks, on a weekday). Periods from today on
-    follow the new schedule; written check-ins and past periods stay."""
+    follow the new schedule; written check-ins and past periods stay. ``if_version``: the
+    placement's versions its author read (``StaleVersion`` when it changed since)."""
     if cadence not in CheckInCadence.values:
         raise ValidationError({"cadence": "Choose weekly or every two weeks."})
     if weekday not in Weekday.values:
@@ -328,12 +353,13 @@ def schedule_set(*, placement: Placement, user, cadence: str, weekday: int) -> P
     with transaction.atomic():
         locked = _lock(placement.pk)
         side = _side(user, locked, {Side.STUDENT, Side.SUPERVISOR}, "You cannot change this placement's schedule.")
+        check_version(locked.version, if_version)
         _require_active(locked)
         if (locked.checkin_cadence, locked.checkin_weekday) == (cadence, weekday):
             return locked
         locked.checkin_cadence = cadence
         locked.checkin_weekday = weekday
-        locked.save(update_fields=["checkin_cadence", "checkin_weekday"])
+        locked.save(update_fields=["checkin_cadence", "checkin_weekday", "updated_at"])
         _sync_checkins(locked, today=schedule.local_today(_student_zone(locked), timezone.now()))
         _tell(
             event="placement.schedule_changed",
@@ -413,9 +439,9 @@ def checkin_submit(
             setattr(row, name, value)
         row.submitted_at = now
         row.submitted_by = user
-        row.save(update_fields=[*cleaned, "submitted_at", "submitted_by"])
+        row.save(update_fields=[*cleaned, "submitted_at", "submitted_by", "updated_at"])
         locked.hours_logged = (locked.hours_logged or 0) + cleaned["hours"]
-        fields = ["hours_logged"]
+        fields = ["hours_logged", "updated_at"]
         if locked.attention_since is not None:
             unwritten = CheckIn.objects.filter(placement=locked, submitted_at__isnull=True).values_list(
                 "due_on", flat=True
@@ -436,8 +462,10 @@ def checkin_submit(
     return row
 
 
-def checkin_feedback(*, checkin: CheckIn, user, feedback: str) -> CheckIn:
-    """The supervisor (or a colleague) answers a written check-in with feedback."""
+def checkin_feedback(*, checkin: CheckIn, user, feedback: str, if_version: Collection[str] | None = None) -> CheckIn:
+    """The supervisor (or a colleague) answers a written check-in with feedback. ``if_version``:
+    the check-in's versions its author read (``StaleVersion`` when it changed since: a colleague
+    answered first)."""
     feedback = _clean_text(feedback, field="feedback", limit=4000, required=True, label="your feedback")
     with transaction.atomic():
         locked = _lock(checkin.placement_id)
@@ -445,12 +473,13 @@ def checkin_feedback(*, checkin: CheckIn, user, feedback: str) -> CheckIn:
         row = CheckIn.objects.select_for_update(no_key=True).filter(pk=checkin.pk, placement=locked).first()
         if row is None or row.submitted_at is None:
             raise ValidationError("Feedback answers a check-in the intern has written.")
+        check_version(row.version, if_version)
         if row.feedback_at is not None:
             raise ValidationError("This check-in already has feedback.")
         row.feedback = feedback
         row.feedback_by = user
         row.feedback_at = timezone.now()
-        row.save(update_fields=["feedback", "feedback_by", "feedback_at"])
+        row.save(update_fields=["feedback", "feedback_by", "feedback_at", "updated_at"])
         _tell(
             event="placement.checkin_feedback",
             recipients=[locked.student],
@@ -491,7 +520,7 @@ def deliverable_accept(*, placement: Placement, user) -> PlacementFee:
             accepted_by=user,
         )
         locked.goals.filter(from_listing=True, done_at__isnull=True, confirmed_at__isnull=False).update(
-            done_at=now, done_by=user
+            done_at=now, done_by=user, updated_at=now
         )
         _tell(
             event="placement.fee_due",
@@ -582,7 +611,7 @@ def _end(*, placement: Placement, user, to_status: str, reason: str = "") -> Pla
         locked.ended_by = user
         locked.end_reason = reason
         locked.attention_since = None
-        fields = ["status", "ended_at", "ended_by", "end_reason", "attention_since"]
+        fields = ["status", "ended_at", "ended_by", "end_reason", "attention_since", "updated_at"]
         if to_status == P.COMPLETED:
             locked.completed_at = now
             fields.append("completed_at")

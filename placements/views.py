@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from applications.models import CheckIn, Goal
+from marketplace.concurrency import StaleVersion
 
 from . import selectors, services
 from .forms import (
@@ -20,10 +21,16 @@ from .forms import (
     FeedbackForm,
     FeePaidForm,
     GoalDoneForm,
+    GoalEditForm,
     GoalForm,
     ScheduleForm,
 )
 from .permissions import Side
+
+GOAL_CHANGED = (
+    "Someone changed this goal since you opened the page; here it is now. Make your change again if it still applies."
+)
+CHECKIN_ANSWERED = "Someone answered this check-in since you opened the page; here it is now."
 
 
 def _load(request, pk: int):
@@ -48,15 +55,23 @@ def _page(request, placement, side, *, status: int = 200, bound: dict | None = N
         "goal_form": bound.get("goal") or GoalForm(),
         "edit_forms": {
             g.pk: bound.get(("edit", g.pk))
-            or GoalForm(prefix=f"goal-{g.pk}", initial={"text": g.text, "due_on": g.due_on, "link": g.link})
+            or GoalEditForm(
+                prefix=f"goal-{g.pk}",
+                initial={"text": g.text, "due_on": g.due_on, "link": g.link, "version": g.version},
+            )
             for g in ws.goals
         },
-        "done_forms": {g.pk: bound.get(("done", g.pk)) or GoalDoneForm(prefix=f"done-{g.pk}") for g in ws.goals},
+        "done_forms": {
+            g.pk: bound.get(("done", g.pk)) or GoalDoneForm(prefix=f"done-{g.pk}", initial={"version": g.version})
+            for g in ws.goals
+        },
         "schedule_form": bound.get("schedule")
         or ScheduleForm(initial={"cadence": placement.checkin_cadence, "weekday": placement.checkin_weekday}),
         "checkin_form": bound.get("checkin") or CheckInForm(),
         "feedback_forms": {
-            c.pk: bound.get(("feedback", c.pk)) or FeedbackForm(prefix=f"feedback-{c.pk}") for c in ws.awaiting_feedback
+            c.pk: bound.get(("feedback", c.pk))
+            or FeedbackForm(prefix=f"feedback-{c.pk}", initial={"version": c.version})
+            for c in ws.awaiting_feedback
         },
         "fee_paid_form": bound.get("fee_paid") or FeePaidForm(initial={"paid_on": timezone.localdate()}),
         "end_form": bound.get("end") or EndEarlyForm(),
@@ -79,10 +94,14 @@ def _errors_to_form(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _act(request, pk: int, action, *, form=None, key=None, success: str, anchor: str = ""):
+def _act(request, pk: int, action, *, form=None, key=None, success: str, anchor: str = "", stale=None):
     """Run one service for a POST: 404 for those who may not see the placement, 403 for those
     who may only read it, the page again with the errors (400) when the form or the service
-    refuses."""
+    refuses.
+
+    ``stale``: for an edit whose form carries the version it was opened at, ``(message, as_now)``:
+    when someone else wrote first (the service's ``StaleVersion``), the page as it now is (409),
+    with the message and ``as_now(placement)``, the form again with what is there now (or None)."""
     placement, side = _load(request, pk)
     if side == Side.CAREERS:
         raise PermissionDenied("Career services follow placements read-only.")
@@ -90,6 +109,11 @@ def _act(request, pk: int, action, *, form=None, key=None, success: str, anchor:
         return _page(request, placement, side, status=400, bound={key: form})
     try:
         action(placement, form.cleaned_data if form is not None else {})
+    except StaleVersion:
+        message, as_now = stale
+        placement, side = _load(request, pk)
+        now = as_now(placement, message)
+        return _page(request, placement, side, status=409, bound={key: now} if now else {}, errors=[message])
     except ValidationError as exc:
         if form is None:
             return _page(request, placement, side, status=400, errors=exc.messages)
@@ -133,17 +157,37 @@ def goal_add(request, pk: int):
 @login_required
 @require_POST
 def goal_edit(request, pk: int, goal_pk: int):
+    form = GoalEditForm(request.POST, prefix=f"goal-{goal_pk}")
     return _act(
         request,
         pk,
         lambda p, d: services.goal_update(
-            goal=_goal(p, goal_pk), user=request.user, text=d["text"], due_on=d["due_on"], link=d["link"]
+            goal=_goal(p, goal_pk),
+            user=request.user,
+            text=d["text"],
+            due_on=d["due_on"],
+            link=d["link"],
+            if_version=form.if_version(),
         ),
-        form=GoalForm(request.POST, prefix=f"goal-{goal_pk}"),
+        form=form,
         key=("edit", goal_pk),
         success="Goal updated.",
         anchor="#goals",
+        stale=(GOAL_CHANGED, lambda p, message: _goal_as_now(p, goal_pk, message)),
     )
+
+
+def _goal_as_now(placement, goal_pk: int, message: str) -> GoalEditForm | None:
+    """The goal's edit form filled with the goal as it now is (and its version), with ``message``."""
+    goal = next((g for g in placement.goals.all() if g.pk == goal_pk), None)
+    if goal is None:
+        return None
+    prefix = f"goal-{goal_pk}"
+    current = {"text": goal.text, "due_on": goal.due_on or "", "link": goal.link, "version": goal.version}
+    form = GoalEditForm({f"{prefix}-{name}": value for name, value in current.items()}, prefix=prefix)
+    form.is_valid()
+    form.add_error(None, message)
+    return form
 
 
 @login_required
@@ -161,14 +205,18 @@ def goal_remove(request, pk: int, goal_pk: int):
 @login_required
 @require_POST
 def goal_done(request, pk: int, goal_pk: int):
+    form = GoalDoneForm(request.POST, prefix=f"done-{goal_pk}")
     return _act(
         request,
         pk,
-        lambda p, d: services.goal_mark_done(goal=_goal(p, goal_pk), user=request.user, link=d["done_link"]),
-        form=GoalDoneForm(request.POST, prefix=f"done-{goal_pk}"),
+        lambda p, d: services.goal_mark_done(
+            goal=_goal(p, goal_pk), user=request.user, link=d["done_link"], if_version=form.if_version()
+        ),
+        form=form,
         key=("done", goal_pk),
         success="Goal marked done.",
         anchor="#goals",
+        stale=(GOAL_CHANGED, lambda p, message: None),
     )
 
 
@@ -215,16 +263,18 @@ def checkin_submit(request, pk: int, checkin_pk: int):
 @login_required
 @require_POST
 def checkin_feedback(request, pk: int, checkin_pk: int):
+    form = FeedbackForm(request.POST, prefix=f"feedback-{checkin_pk}")
     return _act(
         request,
         pk,
         lambda p, d: services.checkin_feedback(
-            checkin=_checkin(p, checkin_pk), user=request.user, feedback=d["feedback"]
+            checkin=_checkin(p, checkin_pk), user=request.user, feedback=d["feedback"], if_version=form.if_version()
         ),
-        form=FeedbackForm(request.POST, prefix=f"feedback-{checkin_pk}"),
+        form=form,
         key=("feedback", checkin_pk),
         success="Feedback sent to the intern.",
         anchor="#checkins",
+        stale=(CHECKIN_ANSWERED, lambda p, message: None),
     )
 
 

@@ -14,7 +14,17 @@ from rest_framework.views import APIView
 from accounts import permissions, selectors, services
 from accounts.forms import StudentProfileForm
 from accounts.models import InstitutionLinkRequest, Invitation, Membership, PersonalToken
-from marketplace.api import Pagination, form_errors, paginated, validation_error
+from marketplace.api import (
+    PRECONDITION_ERRORS,
+    Pagination,
+    edit_parameters,
+    etag_parameter,
+    form_errors,
+    if_match,
+    paginated,
+    validation_error,
+    with_etag,
+)
 from marketplace.api_permissions import SIGNED_IN
 
 from .serializers import (
@@ -32,6 +42,7 @@ from .serializers import (
 )
 
 ERRORS = {400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT}
+PROFILE = "your profile"
 
 
 def _me(request) -> dict:
@@ -69,19 +80,27 @@ class MeApi(APIView):
     permission_classes = SIGNED_IN
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(operation_id="me_retrieve", responses={200: MeOutput, **ERRORS})
+    @extend_schema(
+        operation_id="me_retrieve",
+        parameters=[etag_parameter(PROFILE, description="A student's profile version: send it in If-Match to edit")],
+        responses={200: MeOutput, **ERRORS},
+    )
     def get(self, request):
-        return Response(MeOutput(_me(request)).data)
+        me = _me(request)
+        return with_etag(Response(MeOutput(me).data), me["profile"].version if me["profile"] else None)
 
     @extend_schema(
         operation_id="me_update",
+        parameters=edit_parameters(PROFILE),
         request={"application/json": MeUpdateInput, "multipart/form-data": MeUpdateInput},
-        responses={200: MeOutput, **ERRORS},
+        responses={200: MeOutput, **ERRORS, **PRECONDITION_ERRORS},
     )
     def patch(self, request):
-        """Students update their profile and résumé, under the profile page's rules."""
+        """Students update their profile and résumé, under the profile page's rules (with the
+        ``If-Match`` of the profile as read: 412 when it was saved since, from another device)."""
         if not permissions.can_edit_student_profile(request.user):
             raise PermissionDenied("Only students have a profile to update.")
+        versions = if_match(request)
         data = MeUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
@@ -99,11 +118,12 @@ class MeApi(APIView):
         form = StudentProfileForm(form_data, files, instance=profile)
         if not form.is_valid():
             raise form_errors(form)
-        try:
-            form.save()
+        try:  # a stale If-Match is the service's StaleVersion: 412 (marketplace.api)
+            form.save(if_version=versions)
         except ValidationError as exc:
             raise validation_error(exc) from None
-        return Response(MeOutput(_me(request)).data)
+        me = _me(request)
+        return with_etag(Response(MeOutput(me).data), me["profile"].version)
 
 
 class TokenListApi(APIView):

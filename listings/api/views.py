@@ -17,12 +17,15 @@ from listings.permissions import can_manage_listing, can_view_listing, organizat
 from listings.search import Params, search_listings, viewer_for
 from listings.timezones import overlap_hours, viewer_today
 from marketplace.api import (
+    PRECONDITION_ERRORS,
     Pagination,
-    PreconditionFailed,
-    PreconditionRequired,
+    edit_parameters,
+    etag_parameter,
     form_errors,
+    if_match,
     validation_error,
     validation_response,
+    with_etag,
 )
 from marketplace.api_permissions import READ_OR_SIGNED_IN, SIGNED_IN
 from marketplace.throttling import SEARCH_SCOPE
@@ -42,19 +45,10 @@ WRITE_ERRORS = {
     403: OpenApiTypes.OBJECT,
     404: OpenApiTypes.OBJECT,
 }
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    str,
-    location=OpenApiParameter.HEADER,
-    required=True,
-    description="The ETag of the listing as you read it (GET); `*` to overwrite whatever is there",
-)
-
-ETAG_HEADER = OpenApiParameter(
-    "ETag",
-    str,
-    location=OpenApiParameter.HEADER,
-    response=[200, 201],
+LISTING = "the listing"
+ETAG_HEADER = etag_parameter(
+    LISTING,
+    (200, 201),
     description="The listing's version, for the members of its organization: send it back in If-Match to edit",
 )
 
@@ -75,21 +69,6 @@ def _managed_or_404(request, pk: int) -> Listing:
     if not can_manage_listing(request.user, listing):
         raise Http404  # another organization's listing is not revealed
     return listing
-
-
-def _if_match(request) -> set[str] | None:
-    """The versions named by ``If-Match`` (None for ``*``); 428 without the header."""
-    header = request.headers.get("If-Match", "").strip()
-    if not header:
-        raise PreconditionRequired()
-    if header == "*":
-        return None
-    tags = set()
-    for part in header.split(","):
-        tag = part.strip().removeprefix("W/").strip('"')
-        if tag:
-            tags.add(tag)
-    return tags
 
 
 def _as_form_value(name: str, value, time_zone: str):
@@ -286,9 +265,7 @@ def _with_overlap(request, listing):
 def _managed(request, listing: Listing, status: int = 200) -> Response:
     """A listing as its organization's members read it, with its ETag."""
     listing = _with_overlap(request, selectors.listing_for_detail(pk=listing.pk))
-    response = Response(ManagedListingOutput(listing).data, status=status)
-    response["ETag"] = f'"{listing.version}"'
-    return response
+    return with_etag(Response(ManagedListingOutput(listing).data, status=status), listing.version)
 
 
 class ListingDetailApi(APIView):
@@ -313,38 +290,36 @@ class ListingDetailApi(APIView):
         ):
             raise Http404
         response = Response(ListingDetailOutput(_with_overlap(request, listing)).data)
-        if can_manage_listing(request.user, listing):
-            response["ETag"] = f'"{listing.version}"'
-        return response
+        return with_etag(response, listing.version if can_manage_listing(request.user, listing) else None)
 
     @extend_schema(
         operation_id="listings_update",
-        parameters=[IF_MATCH, ETAG_HEADER],
+        parameters=edit_parameters(LISTING),
         request=ListingInput,
-        responses={200: ManagedListingOutput, **WRITE_ERRORS, 412: OpenApiTypes.OBJECT, 428: OpenApiTypes.OBJECT},
+        responses={200: ManagedListingOutput, **WRITE_ERRORS, **PRECONDITION_ERRORS},
     )
     def put(self, request, pk: int):
         return self._edit(request, pk, partial=False)
 
     @extend_schema(
         operation_id="listings_partial_update",
-        parameters=[IF_MATCH, ETAG_HEADER],
+        parameters=edit_parameters(LISTING),
         request=ListingInput(partial=True),
-        responses={200: ManagedListingOutput, **WRITE_ERRORS, 412: OpenApiTypes.OBJECT, 428: OpenApiTypes.OBJECT},
+        responses={200: ManagedListingOutput, **WRITE_ERRORS, **PRECONDITION_ERRORS},
     )
     def patch(self, request, pk: int):
         return self._edit(request, pk, partial=True)
 
     def _edit(self, request, pk: int, *, partial: bool):
         listing = _managed_or_404(request, pk)
-        versions = _if_match(request)
+        versions = if_match(request)
         data = ListingInput(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         form = listing_form(data.validated_data, listing=listing if partial else None, instance=listing)
         questions = data.validated_data.get("questions")
         if questions is None:
             questions = [{"id": q.pk, "prompt": q.prompt, "required": q.required} for q in listing.questions.all()]
-        try:
+        try:  # a stale If-Match is the service's StaleVersion: 412 (marketplace.api)
             saved = services.listing_update(
                 listing=listing,
                 actor=request.user,
@@ -353,8 +328,6 @@ class ListingDetailApi(APIView):
                 questions=[dict(q) for q in questions],
                 if_version=versions,
             )
-        except services.StaleListing:
-            raise PreconditionFailed() from None
         except ValidationError as exc:
             raise validation_error(exc) from None
         return _managed(request, saved)

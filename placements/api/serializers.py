@@ -52,6 +52,7 @@ class GoalOutput(Serializer):
     confirmed_at = serializers.DateTimeField(allow_null=True)
     done_at = serializers.DateTimeField(allow_null=True)
     done_link = serializers.CharField()
+    version = serializers.CharField(help_text="Its ETag: send it in If-Match to edit, remove or mark it done")
 
 
 class CheckInOutput(Serializer):
@@ -67,6 +68,7 @@ class CheckInOutput(Serializer):
     feedback = serializers.CharField()
     feedback_by = PersonOutput(allow_null=True)
     feedback_at = serializers.DateTimeField(allow_null=True)
+    version = serializers.CharField(help_text="Its ETag: send it in If-Match with the organization's feedback")
 
 
 class FeeOutput(Serializer):
@@ -110,6 +112,7 @@ class PlacementOutput(Serializer):
 
 
 class PlacementDetailOutput(PlacementOutput):
+    version = serializers.CharField(help_text="Its ETag: send it in If-Match to change the schedule")
     student_time_zone = serializers.CharField()
     organization_time_zone = serializers.CharField(source="listing.time_zone")
     overlap_hours = serializers.FloatField(

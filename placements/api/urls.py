@@ -12,6 +12,11 @@ urlpatterns = [
     path("placements/<int:pk>/schedule/", views.ScheduleApi.as_view(), name="placement-schedule"),
     path("placements/<int:pk>/checkins/", views.CheckInListApi.as_view(), name="placement-checkins"),
     path(
+        "placements/<int:pk>/checkins/<int:checkin_pk>/",
+        views.CheckInDetailApi.as_view(),
+        name="placement-checkin",
+    ),
+    path(
         "placements/<int:pk>/checkins/<int:checkin_pk>/submit/",
         views.CheckInSubmitApi.as_view(),
         name="placement-checkin-submit",

@@ -1,5 +1,10 @@
 """The placements API: the same selectors, services and permission functions as the workspace page.
-Placements the caller may not see are 404; career services may read but not write (403)."""
+Placements the caller may not see are 404; career services may read but not write (403).
+
+The edits that could overwrite someone else's (a goal's edit, removal and marking done, the
+schedule, a check-in's feedback) take ``If-Match``: the ETag of the goal, placement or check-in as
+read (its GET, or its ``version`` in the placement's detail); 428 without it, 412 when it changed
+since, with nothing changed."""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -12,7 +17,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications.models import Placement
-from marketplace.api import Pagination, paginated, validation_response
+from marketplace.api import (
+    PRECONDITION_ERRORS,
+    Pagination,
+    edit_parameters,
+    etag_parameter,
+    if_match,
+    if_match_parameter,
+    paginated,
+    validation_response,
+    with_etag,
+)
 from marketplace.api_permissions import SIGNED_IN
 from placements import schedule, selectors, services
 from placements.filters import PlacementFilter
@@ -33,6 +48,8 @@ from .serializers import (
 )
 
 ERRORS = {400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
+EDIT_ERRORS = {**ERRORS, **PRECONDITION_ERRORS}
+GOAL, PLACEMENT, CHECKIN = "the goal", "the placement", "the check-in"
 
 
 def _errors(exc: ValidationError) -> Response:
@@ -88,20 +105,31 @@ class _PlacementApi(APIView):
             raise Http404
         return checkin
 
-    def run(self, request, pk: int, action, input_class=None, status: int = 200):
-        """Validate the input, call one service, answer with the placement as it now stands."""
+    def run(self, request, pk: int, action, input_class=None, status: int = 200, *, guarded=False, etag=None):
+        """Validate the input, call one service, answer with the placement as it now stands.
+
+        A ``guarded`` edit (one that could overwrite someone else's) needs ``If-Match``: 428
+        without it, once the caller may act at all; ``action(placement, data, versions)`` hands its
+        versions to the service, which checks them under its lock (a stale one is its
+        ``StaleVersion``: 412, ``marketplace.api``). The answer carries ``etag(placement)``, the
+        edited object's new version (none when it is gone)."""
         placement, side = self.load_for_work(request, pk)
+        versions = if_match(request) if guarded else None
         data = {}
         if input_class is not None:
             serializer = input_class(data=request.data)
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
         try:
-            action(placement, data)
+            if guarded:
+                action(placement, data, versions)
+            else:
+                action(placement, data)
         except ValidationError as exc:
             return _errors(exc)
         placement, side = self.load(request, pk)
-        return Response(_detail(placement, side), status=status)
+        response = Response(_detail(placement, side), status=status)
+        return with_etag(response, etag(placement)) if etag is not None else response
 
 
 class PlacementListApi(generics.ListAPIView):
@@ -125,9 +153,14 @@ class PlacementListApi(generics.ListAPIView):
 class PlacementDetailApi(_PlacementApi):
     """One placement's workspace: dates, time zones and overlap, goals, next check-in, hours, fee."""
 
-    @extend_schema(operation_id="placements_retrieve", responses={200: PlacementDetailOutput, **ERRORS})
+    @extend_schema(
+        operation_id="placements_retrieve",
+        parameters=[etag_parameter(PLACEMENT, description="The placement's version: If-Match of its schedule's edit")],
+        responses={200: PlacementDetailOutput, **ERRORS},
+    )
     def get(self, request, pk: int):
-        return Response(_detail(*self.load(request, pk)))
+        placement, side = self.load(request, pk)
+        return with_etag(Response(_detail(placement, side)), placement.version)
 
 
 class GoalListApi(_PlacementApi):
@@ -155,37 +188,66 @@ class GoalListApi(_PlacementApi):
 
 
 class GoalDetailApi(_PlacementApi):
+    """One goal (its ``ETag`` is what its edit, removal and marking done send in ``If-Match``)."""
+
+    @extend_schema(
+        operation_id="placement_goals_retrieve",
+        parameters=[etag_parameter(GOAL)],
+        responses={200: GoalOutput, **ERRORS},
+    )
+    def get(self, request, pk: int, goal_pk: int):
+        placement, _ = self.load(request, pk)
+        goal = self.goal(placement, goal_pk)
+        return with_etag(Response(GoalOutput(goal).data), goal.version)
+
     @extend_schema(
         operation_id="placement_goals_update",
         description="The supervisor edits any goal not done; the intern their own until it is confirmed.",
+        parameters=edit_parameters(GOAL),
         request=GoalInput,
-        responses={200: PlacementDetailOutput, **ERRORS},
+        responses={200: PlacementDetailOutput, **EDIT_ERRORS},
     )
     def put(self, request, pk: int, goal_pk: int):
         return self.run(
             request,
             pk,
-            lambda p, d: services.goal_update(goal=self.goal(p, goal_pk), user=request.user, **d),
+            lambda p, d, v: services.goal_update(goal=self.goal(p, goal_pk), user=request.user, if_version=v, **d),
             GoalInput,
+            guarded=True,
+            etag=lambda p: self.goal(p, goal_pk).version,
         )
 
-    @extend_schema(operation_id="placement_goals_remove", responses={200: PlacementDetailOutput, **ERRORS})
+    @extend_schema(
+        operation_id="placement_goals_remove",
+        parameters=[if_match_parameter(GOAL)],
+        responses={200: PlacementDetailOutput, **EDIT_ERRORS},
+    )
     def delete(self, request, pk: int, goal_pk: int):
-        return self.run(request, pk, lambda p, d: services.goal_remove(goal=self.goal(p, goal_pk), user=request.user))
+        return self.run(
+            request,
+            pk,
+            lambda p, d, v: services.goal_remove(goal=self.goal(p, goal_pk), user=request.user, if_version=v),
+            guarded=True,
+        )
 
 
 class GoalDoneApi(_PlacementApi):
     @extend_schema(
         operation_id="placement_goals_mark_done",
+        parameters=edit_parameters(GOAL),
         request=GoalDoneInput,
-        responses={200: PlacementDetailOutput, **ERRORS},
+        responses={200: PlacementDetailOutput, **EDIT_ERRORS},
     )
     def post(self, request, pk: int, goal_pk: int):
         return self.run(
             request,
             pk,
-            lambda p, d: services.goal_mark_done(goal=self.goal(p, goal_pk), user=request.user, link=d["link"]),
+            lambda p, d, v: services.goal_mark_done(
+                goal=self.goal(p, goal_pk), user=request.user, link=d["link"], if_version=v
+            ),
             GoalDoneInput,
+            guarded=True,
+            etag=lambda p: self.goal(p, goal_pk).version,
         )
 
 
@@ -204,17 +266,20 @@ class ScheduleApi(_PlacementApi):
     @extend_schema(
         operation_id="placement_schedule_set",
         description="Weekly or two-weekly check-ins on a weekday, due at the end of that day in the intern's time zone.",
+        parameters=edit_parameters(PLACEMENT),
         request=ScheduleInput,
-        responses={200: PlacementDetailOutput, **ERRORS},
+        responses={200: PlacementDetailOutput, **EDIT_ERRORS},
     )
     def put(self, request, pk: int):
         return self.run(
             request,
             pk,
-            lambda p, d: services.schedule_set(
-                placement=p, user=request.user, cadence=d["cadence"], weekday=int(d["weekday"])
+            lambda p, d, v: services.schedule_set(
+                placement=p, user=request.user, cadence=d["cadence"], weekday=int(d["weekday"]), if_version=v
             ),
             ScheduleInput,
+            guarded=True,
+            etag=lambda p: p.version,
         )
 
 
@@ -228,6 +293,20 @@ class CheckInListApi(_PlacementApi):
         placement, _ = self.load(request, pk)
         rows = [_with_due_at(c, placement) for c in placement.checkins.all()]
         return paginated(self, rows, CheckInOutput)
+
+
+class CheckInDetailApi(_PlacementApi):
+    """One check-in period (its ``ETag`` is what the organization's feedback sends in ``If-Match``)."""
+
+    @extend_schema(
+        operation_id="placement_checkins_retrieve",
+        parameters=[etag_parameter(CHECKIN)],
+        responses={200: CheckInOutput, **ERRORS},
+    )
+    def get(self, request, pk: int, checkin_pk: int):
+        placement, _ = self.load(request, pk)
+        checkin = _with_due_at(self.checkin(placement, checkin_pk), placement)
+        return with_etag(Response(CheckInOutput(checkin).data), checkin.version)
 
 
 class CheckInSubmitApi(_PlacementApi):
@@ -249,17 +328,22 @@ class CheckInSubmitApi(_PlacementApi):
 class CheckInFeedbackApi(_PlacementApi):
     @extend_schema(
         operation_id="placement_checkins_feedback",
+        description="The organization answers a written check-in (once: a colleague who answered "
+        "first makes a stale If-Match, 412).",
+        parameters=edit_parameters(CHECKIN),
         request=FeedbackInput,
-        responses={200: PlacementDetailOutput, **ERRORS},
+        responses={200: PlacementDetailOutput, **EDIT_ERRORS},
     )
     def post(self, request, pk: int, checkin_pk: int):
         return self.run(
             request,
             pk,
-            lambda p, d: services.checkin_feedback(
-                checkin=self.checkin(p, checkin_pk), user=request.user, feedback=d["feedback"]
+            lambda p, d, v: services.checkin_feedback(
+                checkin=self.checkin(p, checkin_pk), user=request.user, feedback=d["feedback"], if_version=v
             ),
             FeedbackInput,
+            guarded=True,
+            etag=lambda p: self.checkin(p, checkin_pk).version,
         )
 
 

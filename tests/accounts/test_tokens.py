@@ -110,7 +110,8 @@ def test_a_read_and_write_token_writes_and_may_revoke_itself():
     student = StudentFactory()
     token, secret = make(student, scope="write")
     api = bearer(secret)
-    assert api.patch("/api/v1/me/", {"program": "History"}, format="json").status_code == 200
+    etag = api.get("/api/v1/me/")["ETag"]
+    assert api.patch("/api/v1/me/", {"program": "History"}, format="json", HTTP_IF_MATCH=etag).status_code == 200
     assert api.post(f"/api/v1/tokens/{token.pk}/revoke/").status_code == 200
     assert api.get("/api/v1/me/").status_code == 401
 

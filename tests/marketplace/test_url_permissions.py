@@ -401,10 +401,11 @@ TABLE: dict[str, Row] = {
     "v1:placement-detail": row(404, PLACEMENT, anonymous=401, student=200, employer=200, careers=200),
     "v1:placement-goals": row(404, PLACEMENT, anonymous=401, student=200, employer=200, careers=200),
     "v1:placement-goals-confirm": like(API_FORM_TARGET, PLACEMENT),
-    "v1:placement-goal": like(API_FORM_TARGET, GOAL),  # PATCH and DELETE only
+    "v1:placement-goal": row(404, GOAL, anonymous=401, student=200, employer=200, careers=200),
     "v1:placement-goal-done": like(API_FORM_TARGET, GOAL),
     "v1:placement-schedule": like(API_FORM_TARGET, PLACEMENT),
     "v1:placement-checkins": row(404, PLACEMENT, anonymous=401, student=200, employer=200, careers=200),
+    "v1:placement-checkin": row(404, CHECKIN, anonymous=401, student=200, employer=200, careers=200),
     "v1:placement-checkin-submit": like(API_FORM_TARGET, CHECKIN),
     "v1:placement-checkin-feedback": like(API_FORM_TARGET, CHECKIN),
     "v1:placement-fee-accept": like(API_FORM_TARGET, PLACEMENT),

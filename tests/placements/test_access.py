@@ -113,10 +113,12 @@ def test_another_student_organization_or_institution_gets_404_everywhere_and_cha
         assert client.post(url, data).status_code == 404, name
     api = APIClient()
     api.force_authenticate(user)
-    for path in ("", "goals/", "checkins/"):
+    for path in ("", "goals/", "checkins/", f"goals/{goal.pk}/", f"checkins/{written.pk}/"):
         assert api.get(f"/api/v1/placements/{placement.pk}/{path}").status_code == 404
-    for method, url, data in _api_calls(placement, goal, written, unwritten):
-        assert getattr(api, method)(url, data, format="json").status_code == 404, url
+    # Not found, whether or not the edits name a version (the If-Match check comes after).
+    for headers in ({}, {"HTTP_IF_MATCH": "*"}):
+        for method, url, data in _api_calls(placement, goal, written, unwritten):
+            assert getattr(api, method)(url, data, format="json", **headers).status_code == 404, url
     assert api.get("/api/v1/placements/").json()["results"] == []
     assert _snapshot(placement) == before
 
@@ -131,8 +133,9 @@ def test_career_services_of_the_students_institution_only_read(client, cast):
         assert client.post(url, data).status_code == 403, name
     api = APIClient()
     api.force_authenticate(cast.careers)
-    for method, url, data in _api_calls(placement, goal, written, unwritten):
-        assert getattr(api, method)(url, data, format="json").status_code == 403, url
+    for headers in ({}, {"HTTP_IF_MATCH": "*"}):
+        for method, url, data in _api_calls(placement, goal, written, unwritten):
+            assert getattr(api, method)(url, data, format="json", **headers).status_code == 403, url
     assert _snapshot(placement) == before
 
 

@@ -37,9 +37,15 @@ def test_a_placement_goes_from_goals_to_completion_through_the_api(cast):
     confirmed = supervisor.post(base + "goals/confirm/", format="json").json()
     assert confirmed["goals_confirmed_at"] and len(confirmed["goals"]) == 2
 
-    schedule = supervisor.put(base + "schedule/", {"cadence": "biweekly", "weekday": 9}, format="json")
+    etag = supervisor.get(base)["ETag"]
+    schedule = supervisor.put(
+        base + "schedule/", {"cadence": "biweekly", "weekday": 9}, format="json", HTTP_IF_MATCH=etag
+    )
     assert schedule.status_code == 400 and "weekday" in schedule.json()["fields"]
-    assert supervisor.put(base + "schedule/", {"cadence": "weekly", "weekday": 4}, format="json").status_code == 200
+    schedule = supervisor.put(
+        base + "schedule/", {"cadence": "weekly", "weekday": 4}, format="json", HTTP_IF_MATCH=etag
+    )
+    assert schedule.status_code == 200
 
     checkins = student.get(base + "checkins/").json()["results"]
     first = checkins[0]
@@ -54,17 +60,19 @@ def test_a_placement_goes_from_goals_to_completion_through_the_api(cast):
     assert again.status_code == 400 and again.json()["fields"] == {
         "non_field_errors": ["This check-in was already sent."]
     }
-    assert (
-        supervisor.post(base + f"checkins/{first['id']}/feedback/", {"feedback": "Nice"}, format="json").status_code
-        == 200
+    version = student.get(base + "checkins/").json()["results"][0]["version"]
+    feedback = supervisor.post(
+        base + f"checkins/{first['id']}/feedback/", {"feedback": "Nice"}, format="json", HTTP_IF_MATCH=f'"{version}"'
     )
+    assert feedback.status_code == 200
     assert student.get(base + "checkins/").json()["results"][0]["feedback_by"]["name"] == cast.colleague.name
 
     goal_id = confirmed["goals"][0]["id"]
-    assert (
-        student.post(base + f"goals/{goal_id}/done/", {"link": "https://example.org/nb"}, format="json").status_code
-        == 200
+    etag = student.get(base + f"goals/{goal_id}/")["ETag"]
+    done = student.post(
+        base + f"goals/{goal_id}/done/", {"link": "https://example.org/nb"}, format="json", HTTP_IF_MATCH=etag
     )
+    assert done.status_code == 200
     assert student.post(base + "complete/", format="json").status_code == 403
     done = supervisor.post(base + "complete/", format="json").json()
     assert done["status"] == "completed" and done["completed_at"] and done["hours_logged"] == "6.5"
@@ -97,11 +105,12 @@ def test_the_placements_api_is_in_the_openapi_schema(client):
         "/api/v1/placements/": {"get"},
         "/api/v1/placements/{id}/": {"get"},
         "/api/v1/placements/{id}/goals/": {"get", "post"},
-        "/api/v1/placements/{id}/goals/{goal_pk}/": {"put", "delete"},
+        "/api/v1/placements/{id}/goals/{goal_pk}/": {"get", "put", "delete"},
         "/api/v1/placements/{id}/goals/{goal_pk}/done/": {"post"},
         "/api/v1/placements/{id}/goals/confirm/": {"post"},
         "/api/v1/placements/{id}/schedule/": {"put"},
         "/api/v1/placements/{id}/checkins/": {"get"},
+        "/api/v1/placements/{id}/checkins/{checkin_pk}/": {"get"},
         "/api/v1/placements/{id}/checkins/{checkin_pk}/submit/": {"post"},
         "/api/v1/placements/{id}/checkins/{checkin_pk}/feedback/": {"post"},
         "/api/v1/placements/{id}/fee/accept/": {"post"},
