@@ -277,6 +277,12 @@ PAGES: dict[str, Page] = {
     "v1:placement-detail": Page("student", lambda w: {"pk": w.placement.pk}),
     "v1:placement-goals": Page("student", lambda w: {"pk": w.placement.pk}),
     "v1:placement-checkins": Page("student", lambda w: {"pk": w.placement.pk}),
+    "v1:placement-goal": Page(
+        "student", lambda w: {"pk": w.placement.pk, "goal_pk": w.placement.goals.order_by("pk").first().pk}
+    ),
+    "v1:placement-checkin": Page(
+        "student", lambda w: {"pk": w.placement.pk, "checkin_pk": w.placement.checkins.order_by("pk").first().pk}
+    ),
     "conversations:inbox": Page("student"),
     "conversations:thread": Page("student", lambda w: {"pk": w.application.pk}),
     "conversations:poll": Page("student", lambda w: {"pk": w.application.pk}),
