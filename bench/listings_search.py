@@ -48,6 +48,7 @@ def main() -> int:
     args = parser.parse_args()
 
     common.setup_django("bench_listings")
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -55,6 +56,12 @@ def main() -> int:
 
     from listings import snapshot
     from listings.models import Listing
+
+    # The worst case: every request matches and renders afresh. The text matches a process keeps
+    # (listings/matches.py) and the cached cards (listings/fragments.py) are switched off here;
+    # bench/listings_copy.py and bench/http_throughput.py measure with them.
+    settings.SEARCH_MATCH_CACHE_IDS = 0
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     missing = args.listings - Listing.objects.published().count()
@@ -130,7 +137,9 @@ def main() -> int:
         "request counts everything afresh: filters, facet counts and the page's order come from the "
         "process's in-memory copy of the visible listings (listings/snapshot.py), brought up to date by one "
         "query per request; PostgreSQL matches a text query (GIN index), ranks its results and returns the "
-        "page's 20 listings. Nothing is cached between requests. Modes: *steady*: nothing is written between "
+        "page's 20 listings. Nothing is cached between requests: the text matches a process keeps "
+        "(listings/matches.py) and the cached result cards (listings/fragments.py) are switched off, so this "
+        "is the worst case (bench/listings_copy.py and bench/http_throughput.py measure with them). Modes: *steady*: nothing is written between "
         "requests; *after a write*: one listing is updated and committed before every request, so each "
         "search first lays that change over its copy, or folds it in (the row is removed and inserted again in "
         "order, by binary search).",
