@@ -4,10 +4,12 @@ time-zone overlap filter, sorting and pagination. Used by the browse page and th
 Queries per search (constant whatever the number of listings). Without a text query: one for the
 listings written since this process's in-memory copy of the visible listings was brought up to
 date (snapshot.py), which counts every facet and picks the page, and one for the page's listings.
-With one: a planner setting and a single pass that counts everything and orders the page's ids,
-then one for the page's listings (a query this process matched recently instead takes one query
-for the listings written since, and one more to match those again when there are any); the overlap filter adds the in-memory copy's query (for the
-working days), the typo fallback (only when full text finds nothing) three. Without a text
+With one: a planner setting and a single pass that matches (and, by relevance, ranks) every
+match, then one for the page's listings; a query this process matched recently instead takes one
+query for the listings written since, and one more to match those again when there are any
+(matches.py). With kept matches switched off, a filtered search by relevance ranks only its
+results, in one more query. The overlap filter adds the in-memory copy's query (for the working
+days), the typo fallback (only when full text finds nothing) three. Without a text
 query, a student with an institution adds one (the organizations it blocked)."""
 
 from __future__ import annotations
@@ -534,8 +536,10 @@ def search_listings(params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZ
 
     # By relevance, only the results are ranked; when there are no filters, every match is one,
     # and is ranked as it is matched.
+    # When the process keeps its matches (matches.py), every match is ranked once and kept, and a
+    # filtered search looks its results' ranks up too.
     filtered = bool(selected or params.posted or params.country or params.skill or windows is not None or blocked)
-    rank_matches = sort == "relevance" and not filtered
+    rank_matches = sort == "relevance" and (not filtered or kept_matches().budget > 0)
     query, suggestion, matched, matched_ranks = None, "", None, None
     if params.q:
         query = SearchQuery(params.q, search_type="websearch", config=CONFIG)
