@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import cache
+from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -100,3 +101,40 @@ def facet_column(*, result, params, form) -> SafeString:
         )
         cache.set(key, html, FACETS_TIMEOUT)
     return mark_safe(html)  # noqa: S308 (our own template's output)
+
+
+# A whole search's answer (the results region of the browse page, the API's JSON) is kept this
+# long; its key names the minute, so "posted in the last 24 hours" is at most a minute behind.
+RESULTS_TIMEOUT = 120
+
+
+def results_key(kind: str, *, state: int | None, request, viewer, extra=()) -> str | None:
+    """The key of a whole search's answer, or None when it may not be shared: the listings are
+    not exactly a copy's (``prepare().state`` is None), or the viewer's institution hides some
+    organizations. Everything else the answer shows is in the key: the copy's horizon (the same
+    horizon, the same listings in every process), the query string as given, the viewer's time
+    zone and where it came from, the language and the time zone dates are shown in, and the
+    minute (the posted-within counts and the overlap depend on the moment)."""
+    if state is None or viewer.institution_id:
+        return None
+    return _key(
+        kind,
+        connection.settings_dict["NAME"],
+        state,
+        sorted(request.GET.lists()),
+        viewer.time_zone,
+        viewer.time_zone_from,
+        get_language(),
+        timezone.get_current_timezone_name(),
+        timezone.now().strftime("%Y%m%d%H%M"),
+        *extra,
+    )
+
+
+def cached_answer(key: str | None):
+    return cache.get(key) if key is not None else None
+
+
+def keep_answer(key: str | None, value) -> None:
+    if key is not None:
+        cache.set(key, value, RESULTS_TIMEOUT)

@@ -500,19 +500,40 @@ def ranks(ids: np.ndarray, query: SearchQuery) -> np.ndarray:
     return np.where(hit, found_ranks[at] if len(found_ids) else 0.0, 0.0)
 
 
-def search_listings(params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZE) -> SearchResult:
+@dataclass(frozen=True)
+class Prepared:
+    """The visible listings a search will see (the process's copy brought up to date: one query),
+    and ``state``: the copy's horizon when they are exactly the copy, nothing written since and
+    nothing laid over it; two processes whose copies have the same horizon hold the same
+    listings. None otherwise (writes since, or this transaction has written)."""
+
+    columns: snapshot.Columns
+    state: int | None
+
+
+def prepare() -> Prepared:
+    shared = snapshot.snapshot()
+    columns = shared.current()
+    copy = shared.copy
+    return Prepared(columns, copy.horizon if copy is not None and columns is copy.columns else None)
+
+
+def search_listings(
+    params: Params, *, viewer: Viewer, page_size: int = PAGE_SIZE, prepared: Prepared | None = None
+) -> SearchResult:
     """Run a search. Each facet is counted with every other filter applied but not its own (so
     choosing one value still shows the others'); skills, an "all of" filter, within the results.
 
     Filters, counts and the page's order come from this process's in-memory copy of the visible
     listings (snapshot.py); PostgreSQL matches the text query (GIN index), ranks the results and
-    returns the page's listings."""
+    returns the page's listings. ``prepared``: the listings as ``prepare()`` read them for this
+    request (read here otherwise)."""
     now = timezone.now()
     sort = params.sort or "relevance"
     if sort == "relevance" and not params.q:
         sort = "newest"
     shared = snapshot.snapshot()
-    columns = shared.current()
+    columns = prepared.columns if prepared is not None else shared.current()
     windows = None
     if params.overlap:
         minimum = float(params.overlap)

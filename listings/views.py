@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from . import fragments, selectors, services
@@ -31,7 +33,7 @@ from .permissions import (
     can_view_listing,
     organization_of,
 )
-from .search import Params, search_listings, viewer_for
+from .search import Params, prepare, search_listings, viewer_for
 from .timezones import overlap_hours, viewer_today, zone
 
 
@@ -47,25 +49,36 @@ def listing_list(request):
     form.is_valid()  # invalid parameters are reported on the page and ignored
     params = Params.from_cleaned(form.cleaned_data)
     viewer = viewer_for(request)
-    result = search_listings(params, viewer=viewer)
-    fragments.attach_cards(result.listings)
-    saved = selectors.saved_listing_ids(user=request.user, listing_ids=[x.pk for x in result.listings])
+    can_save = can_save_listings(request.user)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "params": params,
-        "result": result,
-        "facets_html": fragments.facet_column(result=result, params=params, form=form),
-        "saved_ids": saved,
         "querystring": query.urlencode(),
-        "can_save": can_save_listings(request.user),
+        "can_save": can_save,
         "save_search_form": SavedSearchForm(
             initial={"query_string": query.urlencode(), "name": params.q or "My search"}
         ),
     }
-    template = "listings/_results.html" if request.htmx and not request.htmx.boosted else "listings/listing_list.html"
-    return render(request, template, context)
+    prepared = prepare()
+    # The results region is the same for every viewer who cannot save (no save buttons, no
+    # CSRF token in it): shared through the cache while the listings stay as they are.
+    key = None if can_save else fragments.results_key("page", state=prepared.state, request=request, viewer=viewer)
+    region = fragments.cached_answer(key)
+    if region is None:
+        result = search_listings(params, viewer=viewer, prepared=prepared)
+        fragments.attach_cards(result.listings)
+        context |= {
+            "result": result,
+            "facets_html": fragments.facet_column(result=result, params=params, form=form),
+            "saved_ids": selectors.saved_listing_ids(user=request.user, listing_ids=[x.pk for x in result.listings]),
+        }
+        region = render_to_string("listings/_results.html", context, request)
+        fragments.keep_answer(key, region)
+    if request.htmx and not request.htmx.boosted:
+        return HttpResponse(region)
+    return render(request, "listings/listing_list.html", {**context, "results_html": mark_safe(region)})  # noqa: S308
 
 
 def _working_hours_for(listing: Listing, viewer_tz: str) -> tuple[datetime, datetime]:

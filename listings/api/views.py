@@ -14,7 +14,7 @@ from listings import fragments, selectors, services
 from listings.forms import ListingForm, SearchForm
 from listings.models import Listing
 from listings.permissions import can_manage_listing, can_view_listing, organization_of
-from listings.search import Params, search_listings, viewer_for
+from listings.search import Params, prepare, search_listings, viewer_for
 from listings.timezones import overlap_hours, viewer_today
 from marketplace.api import (
     PRECONDITION_ERRORS,
@@ -220,7 +220,22 @@ class ListingListApi(APIView):
             return validation_response(ValidationError(form.errors.as_data()))
         params = Params.from_cleaned(form.cleaned_data)
         page_size = Pagination().get_page_size(request)
-        result = search_listings(params, viewer=viewer_for(request), page_size=page_size)
+        viewer = viewer_for(request)
+        prepared = prepare()
+        # The answer is the same for every viewer whose institution hides nothing, while the
+        # listings stay as they are (fragments.results_key); its links name this host.
+        key = fragments.results_key(
+            "api", state=prepared.state, request=request, viewer=viewer, extra=(request.build_absolute_uri("/"),)
+        )
+        payload = fragments.cached_answer(key)
+        if payload is None:
+            payload = self.answer(request, params, viewer=viewer, page_size=page_size, prepared=prepared)
+            fragments.keep_answer(key, payload)
+        return Response(payload)
+
+    @staticmethod
+    def answer(request, params, *, viewer, page_size, prepared) -> dict:
+        result = search_listings(params, viewer=viewer, page_size=page_size, prepared=prepared)
 
         def page_url(number):
             query = request.query_params.copy()
@@ -237,9 +252,9 @@ class ListingListApi(APIView):
             "facets": {name: [vars(v) for v in values] for name, values in result.facets.items()},
             "results": [],
         }
-        payload = ListingSearchOutput(data).data
+        payload = dict(ListingSearchOutput(data).data)
         payload["results"] = summaries(result.listings)
-        return Response(payload)
+        return payload
 
 
 def summaries(listings: list) -> list[dict]:

@@ -3,14 +3,17 @@ the page must stay what it was before (same listings, facets, counts, links and 
 or not, and a change to anything a card shows must show at once."""
 
 import json
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.cache import cache
+from django.db import connection
 from django.template import engines
 from django.test import Client
-from django.test.utils import ContextList
+from django.test.utils import CaptureQueriesContext, ContextList
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
@@ -49,6 +52,16 @@ def tokens(html: str) -> list:
     parser = _Tokens()
     parser.feed(html)
     return parser.tokens
+
+
+def results_fragment_of(page: str) -> str:
+    """The results region inside a whole page."""
+    start = page.index('<div id="results" aria-live="polite">') + len('<div id="results" aria-live="polite">')
+    return page[start : page.index("</section>", start) + len("</section>") + len("\n</div>")]
+
+
+def edit(listing, employer, **data):
+    return services.listing_update(listing=listing, actor=employer, data=data, skill_names=[], questions=[])
 
 
 def results_fragment(client, **params) -> tuple[str, str]:
@@ -180,3 +193,79 @@ def test_the_apis_results_are_what_the_serializer_writes_cold_and_cached(listing
     )
     titles = [r["title"] for r in client.get("/api/v1/listings/", {"sort": "pay"}).json()["results"]]
     assert "Renamed" in titles
+
+
+# --- a whole search's answer --------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visitors_repeated_search_is_answered_from_the_cache_until_a_listing_changes(
+    listings, org, employer, empty_cache
+):
+    client = Client()
+    first = client.get("/listings/", {"field": "writing"}).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/listings/", {"field": "writing"}).content.decode()
+    # Only the copy's changes since its horizon (none): no search, no listing read.
+    assert len(queries) == 1 and "listings_listing" in queries[0]["sql"]
+    assert tokens(results_fragment_of(again)) == tokens(results_fragment_of(first))
+    assert first.count('class="card mb-3"') == 3
+    htmx = client.get("/listings/", {"field": "writing"}, headers={"HX-Request": "true"}).content.decode()
+    assert tokens(htmx) == tokens(results_fragment_of(first))
+
+    listing = org.listings.get(field="writing", hours_per_week=5)
+    edit(listing, employer, title="Newsletter editor")
+    changed = client.get("/listings/", {"field": "writing"}).content.decode()
+    assert "Newsletter editor" in changed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cached_answer_follows_the_minute_the_time_zone_and_the_query(listings, empty_cache, monkeypatch):
+    rendered = []
+    real = fragments.render_to_string
+
+    def counting(name, context, request=None):
+        rendered.append(name)
+        return real(name, context, request)
+
+    monkeypatch.setattr(fragments, "render_to_string", counting)
+    client = Client()
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client.get("/listings/")
+        client.get("/listings/")
+        assert rendered.count("listings/_facets.html") == 1
+        client.get("/listings/", {"sort": "pay"})  # another query: searched again (same facets)
+        client.get("/listings/", headers={"Cookie": "tz=Asia%2FTokyo"})  # another time zone
+        assert rendered.count("listings/_facets.html") == 2
+        traveller.shift(timedelta(minutes=1))
+        client.get("/listings/")
+        assert rendered.count("listings/_facets.html") == 2  # the facets' own cache: same counts
+    assert rendered.count("listings/_card.html") >= 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_student_who_saves_listings_is_never_served_a_shared_answer(listings, student, empty_cache):
+    Client().get("/listings/")  # a visitor's answer, cached
+    client = Client()
+    client.force_login(student)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/listings/").content.decode()
+    assert "Save<span" in page and "csrfmiddlewaretoken" in page
+    assert any("listings_listing" in q["sql"] and "IN (" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_answer_is_cached_by_what_it_shows(listings, org, employer, empty_cache):
+    client = Client()
+    first = client.get("/api/v1/listings/", {"field": "writing", "page_size": 2}).json()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/api/v1/listings/", {"field": "writing", "page_size": 2}).json()
+    assert again == first and len(queries) == 1
+    assert first["count"] == 3 and first["next"].startswith("http://testserver/api/v1/listings/?")
+    other_host = client.get("/api/v1/listings/", {"field": "writing", "page_size": 2}, HTTP_HOST="localhost").json()
+    assert other_host["next"].startswith("http://localhost/")
+    edit(org.listings.get(field="writing", hours_per_week=5), employer, title="Newsletter editor")
+    titles = [
+        r["title"] for r in client.get("/api/v1/listings/", {"field": "writing", "page_size": 3}).json()["results"]
+    ]
+    assert "Newsletter editor" in titles
