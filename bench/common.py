@@ -40,8 +40,17 @@ def ensure_database(url: str, *, recreate: bool = False) -> None:
 def setup_django(name: str) -> str:
     """Point Django at the benchmark's own database (DATABASE_URL, else ``name`` on the embedded
     server), create it if missing, set Django up and migrate. Returns the database URL."""
+    import atexit
     import os
 
+    from marketplace import embedded
+
+    # The embedded servers this script starts (when no DATABASE_URL / REDIS_URL names others) are
+    # stopped when it ends; one already running belongs to someone else and is left alone.
+    given = dict(os.environ)
+    for stop in embedded.start_missing(given):
+        atexit.register(stop)
+    os.environ.setdefault("REDIS_URL", given["REDIS_URL"])
     url = database_url(os.environ.get("DATABASE_URL"), name)
     ensure_database(url)
     os.environ["DATABASE_URL"] = url
