@@ -6,15 +6,9 @@ from rest_framework.test import APIClient
 from accounts.models import InstitutionLinkRequest, StudentProfile
 from accounts.services import institution_link_request, personal_token_create
 from tests.accounts.factories import CareerServicesFactory, InstitutionFactory, StudentFactory
+from tests.support.api import api_for
 
 pytestmark = pytest.mark.django_db
-
-
-def api_for(user) -> APIClient:
-    api = APIClient()
-    if user is not None:
-        api.force_authenticate(user)
-    return api
 
 
 @pytest.fixture

@@ -7,15 +7,9 @@ from rest_framework.test import APIClient
 from accounts.models import Invitation, Membership
 from accounts.services import personal_token_create
 from tests.accounts.factories import StudentFactory, owner_of, recruiter_of
+from tests.support.api import api_for
 
 pytestmark = pytest.mark.django_db
-
-
-def api_for(user) -> APIClient:
-    api = APIClient()
-    if user is not None:
-        api.force_authenticate(user)
-    return api
 
 
 @pytest.fixture

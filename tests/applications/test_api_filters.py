@@ -23,16 +23,10 @@ from tests.listings.factories import (
     StudentFactory,
     member_of,
 )
+from tests.support.api import api_for
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/applications/"
-
-
-def api_for(user) -> APIClient:
-    api = APIClient()
-    if user is not None:
-        api.force_authenticate(user)
-    return api
 
 
 def api_with_token(user) -> APIClient:

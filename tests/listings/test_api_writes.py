@@ -20,15 +20,9 @@ from tests.listings.factories import (
     UnverifiedOrganizationFactory,
     member_of,
 )
+from tests.support.api import api_for
 
 pytestmark = pytest.mark.django_db
-
-
-def api_for(user) -> APIClient:
-    api = APIClient()
-    if user is not None:
-        api.force_authenticate(user)
-    return api
 
 
 def body(**overrides) -> dict:

@@ -4,20 +4,14 @@ import json
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from applications.models import Placement, PlacementFee
 from tests.listings.factories import StudentFactory, member_of
+from tests.support.api import api_for
 
 from .factories import active_placement
 
 pytestmark = pytest.mark.django_db
-
-
-def api_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_a_placement_goes_from_goals_to_completion_through_the_api(cast):

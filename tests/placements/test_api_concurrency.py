@@ -7,20 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from rest_framework.test import APIClient
 
 from applications.models import CheckIn, Goal, Placement
 from placements import services
+from tests.support.api import api_for
 
 from .factories import active_placement
 
 pytestmark = pytest.mark.django_db
-
-
-def api_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @dataclass

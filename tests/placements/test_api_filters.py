@@ -10,18 +10,13 @@ from rest_framework.test import APIClient
 from placements import services
 from tests.accounts.factories import CareerServicesFactory
 from tests.listings.factories import PublishedListingFactory, StudentFactory, member_of
+from tests.support.api import api_for
 
 from .conftest import linked_student
 from .factories import active_placement
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/placements/"
-
-
-def api_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def ids(response) -> list[int]:

@@ -26,6 +26,7 @@ from tests.reports.factories import (
     PlacementFactory,
     PublishedListingFactory,
 )
+from tests.support.api import api_for
 
 REPORT = reverse("v1:career-placement-report")
 DASHBOARD = reverse("v1:career-dashboard")
@@ -36,13 +37,6 @@ def signed_in(user) -> APIClient:
     """A client with a session, as the site's own JavaScript has: the user is loaded per request."""
     client = APIClient()
     client.force_login(user)
-    return client
-
-
-def api_for(user) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
     return client
 
 
