@@ -443,7 +443,12 @@ def text_matches(query: SearchQuery, *, ranked: bool = False) -> tuple[np.ndarra
     ranks_ = _packed(packed_ranks, ">f4")[order].astype(np.float32) if ranked else None
     if not wrote:
         kept_matches().put(key, Kept(since=since, ids=ids, ranks=ranks_))
-    return ids, (ranks_.astype(np.float64) if ranks_ is not None else None)
+    return ids, _as_float64(ranks_)
+
+
+def _as_float64(ranks: np.ndarray | None) -> np.ndarray | None:
+    """Kept ranks (float32, as ts_rank returns them) as the search computes with them."""
+    return ranks.astype(np.float64) if ranks is not None else None
 
 
 def _brought_up_to_date(key: tuple, kept: Kept, query: SearchQuery, *, ranked: bool):
@@ -457,7 +462,7 @@ def _brought_up_to_date(key: tuple, kept: Kept, query: SearchQuery, *, ranked: b
         # cluster), so later writes could carry older stamps: match afresh.
         return None
     if not changed:
-        return kept.ids, (kept.ranks.astype(np.float64) if kept.ranks is not None else None)
+        return kept.ids, _as_float64(kept.ranks)
     changed = np.unique(np.asarray(changed, dtype=np.int64))
     again = SearchDocument.objects.filter(listing__id__any=changed.tolist()).annotate(
         hit=ExpressionWrapper(Q(vector=query), output_field=BooleanField())
@@ -473,7 +478,7 @@ def _brought_up_to_date(key: tuple, kept: Kept, query: SearchQuery, *, ranked: b
     if not wrote:
         # Every listing written before ``now_since`` has been seen: keep the merged matches from there.
         kept_matches().put(key, Kept(since=now_since, ids=ids, ranks=ranks_))
-    return ids, (ranks_.astype(np.float64) if ranks_ is not None else None)
+    return ids, _as_float64(ranks_)
 
 
 def ranks(ids: np.ndarray, query: SearchQuery) -> np.ndarray:
