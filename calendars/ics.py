@@ -6,12 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import icalendar
 from django.conf import settings
 
 from .sources import CalendarEvent
+
+# icalendar (about 9 MB resident with what it imports) is imported when a calendar is written, not
+# when a web process starts.
+if TYPE_CHECKING:
+    import icalendar
 
 PRODID = "-//Intern Anywhere//Calendar//EN"
 
@@ -21,6 +26,8 @@ def uid_domain() -> str:
 
 
 def _vevent(event: CalendarEvent, *, stamp: datetime) -> icalendar.Event:
+    import icalendar
+
     vevent = icalendar.Event()
     vevent.add("uid", f"{event.key}@{uid_domain()}")
     vevent.add("dtstamp", stamp)
@@ -38,6 +45,8 @@ def _vevent(event: CalendarEvent, *, stamp: datetime) -> icalendar.Event:
 
 def calendar_bytes(events: Iterable[CalendarEvent], *, name: str, stamp: datetime) -> bytes:
     """One VCALENDAR with the given events (a feed, or a one-event download)."""
+    import icalendar
+
     events = list(events)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)

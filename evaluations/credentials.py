@@ -23,11 +23,13 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+# cryptography (about 8 MB resident) is imported where a key is made, used or checked, not when a
+# web process starts: most processes never sign or verify a credential.
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
@@ -54,6 +56,8 @@ _B64URL = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
 def _fernet(secret: str) -> Fernet:
+    from cryptography.fernet import Fernet
+
     digest = hashlib.sha256(b"evaluations.signing-key:" + secret.encode()).digest()
     return Fernet(base64.urlsafe_b64encode(digest))
 
@@ -68,6 +72,9 @@ class NewKey:
 def key_generate(*, secret: str) -> NewKey:
     """A fresh Ed25519 key: its id, the private key encrypted with a key derived from ``secret``
     (the site's SECRET_KEY), the raw public key (base64url)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     private = Ed25519PrivateKey.generate()
     raw_private = private.private_bytes(
         serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
@@ -81,6 +88,9 @@ def key_generate(*, secret: str) -> NewKey:
 
 
 def _private_key(encrypted: str, secret: str) -> Ed25519PrivateKey:
+    from cryptography.fernet import InvalidToken
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     try:
         raw = _fernet(secret).decrypt(encrypted.encode("ascii"))
     except InvalidToken:
@@ -219,6 +229,9 @@ class Verification:
 
 def jwt_verify(token: str, *, jwks: dict) -> Verification:
     """Check a compact VC-JWT against the published keys (a JWKS). Raises CredentialInvalid."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         header_b64, payload_b64, signature_b64 = token.strip().split(".")
         header = json.loads(b64url_decode(header_b64))

@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-import icalendar
 from django.conf import settings
 
 from notifications.services import Attachment
@@ -40,6 +39,8 @@ def invitation_ics(
     *, interview: Interview, method: str, organizer, attendees: list, title: str, stamp: datetime
 ) -> str:
     """The invitation (``method`` REQUEST or CANCEL) as iCalendar text."""
+    import icalendar  # imported when an invitation is written: about 9 MB no web page needs
+
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
