@@ -51,7 +51,7 @@ def listing_key(kind: str, listing, *context) -> str:
         organization.slug,
         organization.country,
         organization.is_verified,
-        listing.overlap,
+        getattr(listing, "overlap", None),  # annotated on search results only
         get_language(),
         timezone.get_current_timezone_name(),
         *context,

@@ -35,13 +35,22 @@ def dashboard_listings(*, organization: Organization) -> list[Listing]:
     return listings
 
 
-def listing_for_detail(*, pk: int) -> Listing | None:
-    return (
-        Listing.objects.select_related("organization")
-        .prefetch_related(Prefetch("questions", queryset=ScreeningQuestion.objects.order_by("position", "pk")))
-        .filter(pk=pk)
-        .first()
-    )
+# What decides who may see a listing's page and names the version it shows (its shared page's key,
+# marketplace/pages.py): enough to answer from the cache without reading the whole listing.
+BRIEF_FIELDS = ("status", "hidden_for_review", "updated_at", "organization")
+
+
+def listing_for_detail(*, pk: int, brief: bool = False) -> Listing | None:
+    """The listing with its organization and its screening questions in order; with ``brief``,
+    only ``BRIEF_FIELDS`` and the organization."""
+    listings = Listing.objects.select_related("organization").filter(pk=pk)
+    if brief:
+        listings = listings.only(*BRIEF_FIELDS)
+    else:
+        listings = listings.prefetch_related(
+            Prefetch("questions", queryset=ScreeningQuestion.objects.order_by("position", "pk"))
+        )
+    return next(iter(listings), None)  # at most one row: no ORDER BY for first() to compile
 
 
 def blocked_organization_ids(viewer: Viewer) -> frozenset[int]:

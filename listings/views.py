@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from marketplace import pages
+
 from . import fragments, selectors, services
 from .forms import (
     CloseForm,
@@ -93,12 +95,39 @@ def _working_hours_for(listing: Listing, viewer_tz: str) -> tuple[datetime, date
 
 
 def listing_detail(request, pk: int):
-    listing = selectors.listing_for_detail(pk=pk)
+    # An anonymous visitor's page is shared (marketplace/pages.py): only what decides who may see
+    # it and its version are read before the cache answers.
+    shareable = pages.shareable(request)
+    listing = selectors.listing_for_detail(pk=pk, brief=shareable)
     if listing is None:
         raise Http404("No such listing.")
     viewer = viewer_for(request)
     if not can_view_listing(request.user, listing, blocked_organization_ids=selectors.blocked_organization_ids(viewer)):
         raise Http404("No such listing.")
+    if not shareable:
+        return HttpResponse(_render_detail(request, listing, viewer))
+    # The shared page shows the listing as of its version, its organization (website included),
+    # the viewer's time zone, and the minute: a deadline passing, the organization's response
+    # time and earned rate are at most a minute behind.
+    key = pages.page_key(
+        request,
+        "listing",
+        fragments.listing_key("page", listing, listing.organization.website),
+        viewer.time_zone,
+        viewer.time_zone_from,
+        pages.minute(),
+    )
+
+    def render(extra: dict) -> str:
+        whole = selectors.listing_for_detail(pk=pk)
+        if whole is None:  # deleted a moment ago
+            raise Http404("No such listing.")
+        return _render_detail(request, whole, viewer, extra)
+
+    return pages.shared_page(request, key, render)
+
+
+def _render_detail(request, listing: Listing, viewer, extra: dict | None = None) -> str:
     now = timezone.now()
     vtz = zone(viewer.time_zone)
     local_start, local_end = _working_hours_for(listing, viewer.time_zone)
@@ -122,7 +151,7 @@ def listing_detail(request, pk: int):
         "is_open": listing.status == Listing.Status.PUBLISHED
         and (listing.application_deadline is None or listing.application_deadline > now),
     }
-    return render(request, "listings/listing_detail.html", context)
+    return render_to_string("listings/listing_detail.html", context | (extra or {}), request)
 
 
 def _visible_or_404(request, pk: int) -> Listing:
