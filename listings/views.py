@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -64,23 +64,57 @@ def listing_list(request):
         ),
     }
     prepared = prepare()
-    # The results region is the same for every viewer who cannot save (no save buttons, no
-    # CSRF token in it): shared through the cache while the listings stay as they are.
-    key = None if can_save else fragments.results_key("page", state=prepared.state, request=request, viewer=viewer)
+    if request.htmx and not request.htmx.boosted:
+        return HttpResponse(
+            _results_region(request, context, params=params, form=form, viewer=viewer, prepared=prepared)
+        )
+    # An anonymous visitor's whole page is shared (marketplace/pages.py) while the listings stay
+    # as they are: the copy's horizon names them (the same horizon, the same listings in every
+    # process), the path names the search, the minute the posted-within counts and the overlap.
+    key = None
+    if prepared.state is not None:
+        key = pages.page_key(
+            request,
+            "browse",
+            connection.settings_dict["NAME"],
+            prepared.state,
+            viewer.time_zone,
+            viewer.time_zone_from,
+            pages.minute(),
+        )
+
+    def render(extra: dict) -> str:
+        region = _results_region(request, context, params=params, form=form, viewer=viewer, prepared=prepared)
+        return render_to_string(
+            "listings/listing_list.html",
+            {**context, "results_html": mark_safe(region), **extra},
+            request,  # noqa: S308
+        )
+
+    return pages.shared_page(request, key, render)
+
+
+def _results_region(request, context: dict, *, params, form, viewer, prepared) -> str:
+    """The results region (the results, their counts and the filter column): shared through the
+    cache for every viewer who cannot save (no save buttons, no CSRF token in it) while the
+    listings stay as they are."""
+    key = (
+        None
+        if context["can_save"]
+        else fragments.results_key("page", state=prepared.state, request=request, viewer=viewer)
+    )
     region = fragments.cached_answer(key)
     if region is None:
         result = search_listings(params, viewer=viewer, prepared=prepared)
         fragments.attach_cards(result.listings)
-        context |= {
+        region_context = context | {
             "result": result,
             "facets_html": fragments.facet_column(result=result, params=params, form=form),
             "saved_ids": selectors.saved_listing_ids(user=request.user, listing_ids=[x.pk for x in result.listings]),
         }
-        region = render_to_string("listings/_results.html", context, request)
+        region = render_to_string("listings/_results.html", region_context, request)
         fragments.keep_answer(key, region)
-    if request.htmx and not request.htmx.boosted:
-        return HttpResponse(region)
-    return render(request, "listings/listing_list.html", {**context, "results_html": mark_safe(region)})  # noqa: S308
+    return region
 
 
 def _working_hours_for(listing: Listing, viewer_tz: str) -> tuple[datetime, datetime]:

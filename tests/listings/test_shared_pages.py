@@ -124,3 +124,35 @@ def test_the_viewers_time_zone_is_part_of_the_page(listing, empty_cache):
     in_tokyo, _queries = get(tokyo, listing)
     assert "in your time zone (Europe/Berlin)" in in_berlin
     assert "in your time zone (Asia/Tokyo)" in in_tokyo
+
+
+# --- the browse page ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_browse_page_is_shared_whole_between_visitors_each_with_a_working_token(org, employer, empty_cache):
+    PublishedListingFactory(organization=org, actor=employer, title="Survey design")
+    first = Client().get("/listings/", {"q": "survey"}).content.decode()
+    visitor = Client(enforce_csrf_checks=True)
+    with CaptureQueriesContext(connection) as queries:
+        second = visitor.get("/listings/", {"q": "survey"}).content.decode()
+    assert len(queries) == 1  # the copy's changes since its horizon: nothing rendered, nothing searched
+    assert tokens(second) == tokens(first.replace(TOKEN.search(first)[1], TOKEN.search(second)[1]))
+    assert "Survey design" in second and pages._placeholder() not in first + second
+    accepted = visitor.post(
+        "/accounts/login/",
+        {"login": "x@example.com", "password": "x"},
+        headers={"X-CSRFToken": TOKEN.search(second)[1]},
+    )
+    assert accepted.status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_signed_in_employer_gets_their_own_browse_page(org, employer, empty_cache):
+    PublishedListingFactory(organization=org, actor=employer, title="Survey design")
+    anonymous = Client().get("/listings/").content.decode()
+    signed_in = Client()
+    signed_in.force_login(employer)
+    page = signed_in.get("/listings/").content.decode()
+    assert "Log out" in page and "Log out" not in anonymous
+    assert "Survey design" in page
