@@ -61,6 +61,16 @@ def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(t - before.get(pid, 0.0) for pid, t in after.items())
 
 
+def memory(pid: int) -> dict[str, float]:
+    """A process's resident memory in MB: RSS, PSS (shared pages divided among the processes that
+    map them) and private (what the process alone holds), from /proc/<pid>/smaps_rollup."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, value, *_ = line.split()
+        fields[name.rstrip(":")] = int(value) / 1024
+    return {"rss": fields["Rss"], "pss": fields["Pss"], "private": fields["Private_Clean"] + fields["Private_Dirty"]}
+
+
 def children(parent: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -202,6 +212,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[4, 16])
     parser.add_argument("--port", type=int, default=8693)
     parser.add_argument("--output", default=str(common.RESULTS))
+    parser.add_argument("--pages", nargs="+", default=[], help="only the pages whose label contains one of these")
     args = parser.parse_args(argv)
 
     url, listing = prepare(args.listings)
@@ -236,6 +247,8 @@ def main(argv: list[str]) -> int:
         ("`/listings/?q=python&n=…` (every request new)", "/listings/?q=python&n={n}"),
         ("`/api/v1/listings/?n=…` (every request new)", "/api/v1/listings/?n={n}"),
     ]
+    if args.pages:
+        pages = [(label, path) for label, path in pages if any(word in label for word in args.pages)]
     server = start_gunicorn(env, args.port)
     rows = []
     try:
@@ -264,6 +277,8 @@ def main(argv: list[str]) -> int:
             rows.append((clients, "bare view (`/bench/ok`)", {"rps": bare, "errors": errors, **merged}, bare))
             print(f"c={clients:<3} bare view {bare:.1f} req/s, CPU web {merged['web_ms']:.2f} ms", flush=True)
         load_after = os.getloadavg()
+        # Each worker's memory after every run: the copy read, every page above served many times.
+        worker_memory = [memory(pid) for pid in children(server.pid)]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -290,7 +305,9 @@ def main(argv: list[str]) -> int:
         "the same for the PostgreSQL backends of the benchmark's database (db).",
         "",
         "A page requested again while no listing changed is answered from the cache for that minute "
-        "(listings/fragments.py: a visitor's whole results region, the API's whole answer); the rows "
+        "(an anonymous visitor's whole page, with their own CSRF token put in: marketplace/pages.py; the "
+        "API's whole answer: listings/fragments.py); a listing's page is shared the same way while the "
+        "listing stays as it is (one short query reads its version); the rows "
         "marked *every request new* add a parameter that changes with each request, so the search and "
         "rendering run every time (with the cached cards and the process's kept text matches).",
         "",
@@ -304,6 +321,11 @@ def main(argv: list[str]) -> int:
         ],
         "",
         "Goals (issue 17): `/listings/` and the API at least 15% of the bare view, a listing's page at least 25%.",
+        "",
+        "Each gunicorn worker's memory after the runs (its copy of the listings read, every page above served "
+        "many times), MB: "
+        + "; ".join(f"RSS {m['rss']:.0f}, PSS {m['pss']:.0f}, private {m['private']:.0f}" for m in worker_memory)
+        + ".",
         "",
     ]
     out = common.write_section(SECTION, section, Path(args.output))

@@ -87,8 +87,8 @@ def listing_list(request):
         region = _results_region(request, context, params=params, form=form, viewer=viewer, prepared=prepared)
         return render_to_string(
             "listings/listing_list.html",
-            {**context, "results_html": mark_safe(region), **extra},
-            request,  # noqa: S308
+            {**context, "results_html": mark_safe(region), **extra},  # noqa: S308 (our own template's output)
+            request,
         )
 
     return pages.shared_page(request, key, render)
