@@ -12,7 +12,7 @@ Rate limits are therefore not enforced while Redis is away; they come back with 
 from __future__ import annotations
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -20,6 +20,24 @@ from .breaker import Breaker
 
 OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError)
 _MISSING = object()
+
+
+class SharedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new ``redis.Redis`` for every call (about 0.2 ms of CPU, five
+    times in a throttled API request); one per connection pool, shared by the process's threads,
+    does the same work: a redis-py client is safe to share, taking a connection from its pool for
+    each command."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
 
 
 class DegradingRedisCache(RedisCache):
@@ -30,6 +48,7 @@ class DegradingRedisCache(RedisCache):
         options = dict(params.get("OPTIONS") or {})
         retry_after = float(options.pop("retry_after", 5))
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = SharedClientRedisCacheClient
         self.breaker = Breaker("Cache (Redis)", retry_after=retry_after)
 
     def _call(self, method, args, kwargs, fallback):
