@@ -47,30 +47,14 @@ def _error_text(exc: ValidationError) -> str:
 
 
 def listing_list(request):
-    form = SearchForm(request.GET)
-    form.is_valid()  # invalid parameters are reported on the page and ignored
-    params = Params.from_cleaned(form.cleaned_data)
     viewer = viewer_for(request)
-    can_save = can_save_listings(request.user)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "form": form,
-        "params": params,
-        "querystring": query.urlencode(),
-        "can_save": can_save,
-        "save_search_form": SavedSearchForm(
-            initial={"query_string": query.urlencode(), "name": params.q or "My search"}
-        ),
-    }
     prepared = prepare()
     if request.htmx and not request.htmx.boosted:
-        return HttpResponse(
-            _results_region(request, context, params=params, form=form, viewer=viewer, prepared=prepared)
-        )
+        return HttpResponse(_results_region(request, _search_context(request), viewer=viewer, prepared=prepared))
     # An anonymous visitor's whole page is shared (marketplace/pages.py) while the listings stay
     # as they are: the copy's horizon names them (the same horizon, the same listings in every
     # process), the path names the search, the minute the posted-within counts and the overlap.
+    # Nothing of the search is read or checked before the cache answers.
     key = None
     if prepared.state is not None:
         key = pages.page_key(
@@ -84,7 +68,8 @@ def listing_list(request):
         )
 
     def render(extra: dict) -> str:
-        region = _results_region(request, context, params=params, form=form, viewer=viewer, prepared=prepared)
+        context = _search_context(request)
+        region = _results_region(request, context, viewer=viewer, prepared=prepared)
         return render_to_string(
             "listings/listing_list.html",
             {**context, "results_html": mark_safe(region), **extra},  # noqa: S308 (our own template's output)
@@ -94,22 +79,39 @@ def listing_list(request):
     return pages.shared_page(request, key, render)
 
 
-def _results_region(request, context: dict, *, params, form, viewer, prepared) -> str:
+def _search_context(request) -> dict:
+    """The search form (invalid parameters are reported on the page and ignored), its parameters
+    and what the page offers around them."""
+    form = SearchForm(request.GET)
+    form.is_valid()
+    params = Params.from_cleaned(form.cleaned_data)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "form": form,
+        "params": params,
+        "querystring": query.urlencode(),
+        "can_save": can_save_listings(request.user),
+        "save_search_form": SavedSearchForm(
+            initial={"query_string": query.urlencode(), "name": params.q or "My search"}
+        ),
+    }
+
+
+def _results_region(request, context: dict, *, viewer, prepared) -> str:
     """The results region (the results, their counts and the filter column): shared through the
     cache for every viewer who cannot save (no save buttons, no CSRF token in it) while the
     listings stay as they are."""
-    key = (
-        None
-        if context["can_save"]
-        else fragments.results_key("page", state=prepared.state, request=request, viewer=viewer)
-    )
+    shared = not context["can_save"]
+    key = fragments.results_key("page", state=prepared.state, request=request, viewer=viewer) if shared else None
     region = fragments.cached_answer(key)
     if region is None:
+        params = context["params"]
         result = search_listings(params, viewer=viewer, prepared=prepared)
         fragments.attach_cards(result.listings)
         region_context = context | {
             "result": result,
-            "facets_html": fragments.facet_column(result=result, params=params, form=form),
+            "facets_html": fragments.facet_column(result=result, params=params, form=context["form"]),
             "saved_ids": selectors.saved_listing_ids(user=request.user, listing_ids=[x.pk for x in result.listings]),
         }
         region = render_to_string("listings/_results.html", region_context, request)

@@ -1,12 +1,14 @@
+import json
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -215,23 +217,32 @@ class ListingListApi(APIView):
         ],
     )
     def get(self, request):
-        form = SearchForm(request.query_params)
-        if not form.is_valid():
-            return validation_response(ValidationError(form.errors.as_data()))
-        params = Params.from_cleaned(form.cleaned_data)
-        page_size = Pagination().get_page_size(request)
         viewer = viewer_for(request)
         prepared = prepare()
         # The answer is the same for every viewer whose institution hides nothing, while the
-        # listings stay as they are (fragments.results_key); its links name this host.
+        # listings stay as they are (fragments.results_key); its links name this host. It is kept
+        # as the JSON it is sent as, for the media type asked for (its indent). Only a valid query
+        # string is ever answered, so one kept is not checked again.
         key = fragments.results_key(
-            "api", state=prepared.state, request=request, viewer=viewer, extra=(request.build_absolute_uri("/"),)
+            "api",
+            state=prepared.state,
+            request=request,
+            viewer=viewer,
+            extra=(request.build_absolute_uri("/"), request.accepted_media_type),
         )
-        payload = fragments.cached_answer(key)
-        if payload is None:
+        body = fragments.cached_answer(key)
+        if body is None:
+            form = SearchForm(request.query_params)
+            if not form.is_valid():
+                return validation_response(ValidationError(form.errors.as_data()))
+            params = Params.from_cleaned(form.cleaned_data)
+            page_size = Pagination().get_page_size(request)
             payload = self.answer(request, params, viewer=viewer, page_size=page_size, prepared=prepared)
-            fragments.keep_answer(key, payload)
-        return Response(payload)
+            body = JSONRenderer().render(payload, request.accepted_media_type, self.get_renderer_context())
+            fragments.keep_answer(key, body)
+        if request.accepted_renderer.format == "json":
+            return HttpResponse(body, content_type="application/json")
+        return Response(json.loads(body))  # the browsable API renders it as a page
 
     @staticmethod
     def answer(request, params, *, viewer, page_size, prepared) -> dict:
