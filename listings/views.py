@@ -152,6 +152,7 @@ def listing_detail(request, pk: int):
         viewer.time_zone,
         viewer.time_zone_from,
         pages.minute(),
+        query=False,
     )
 
     def render(extra: dict) -> str:

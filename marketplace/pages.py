@@ -47,14 +47,16 @@ def shareable(request) -> bool:
     return not request.user.is_authenticated and not len(get_messages(request))
 
 
-def page_key(request, kind: str, *parts) -> str | None:
+def page_key(request, kind: str, *parts, query: bool = True) -> str | None:
     """The key of the page ``kind`` as an anonymous visitor sees it, given ``parts`` (what it
-    shows), or None when this request must be rendered for its visitor alone."""
+    shows), or None when this request must be rendered for its visitor alone. ``query``: whether
+    the page depends on the query string; one that does not is kept once whatever a link added
+    to it (each kept page is memory in Redis until it expires)."""
     if not shareable(request):
         return None
     described = (
         request.get_host(),
-        request.get_full_path(),
+        request.get_full_path() if query else request.path,
         get_language(),
         timezone.get_current_timezone_name(),
         *parts,

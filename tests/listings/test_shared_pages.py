@@ -156,3 +156,10 @@ def test_a_signed_in_employer_gets_their_own_browse_page(org, employer, empty_ca
     page = signed_in.get("/listings/").content.decode()
     assert "Log out" in page and "Log out" not in anonymous
     assert "Survey design" in page
+
+
+def test_a_listing_page_is_kept_once_whatever_a_link_adds_to_its_address(listing, empty_cache):
+    get(Client(), listing)
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(url(listing), {"utm_source": "newsletter", "ref": "x" * 500})
+    assert response.status_code == 200 and len(queries) == 1  # the page kept for the bare address
