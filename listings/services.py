@@ -133,6 +133,7 @@ def listing_transition(
                 )
             )
             row.status = to_status
+            row.updated_at = now  # bulk_update does not apply auto_now: the version must still move
             fields = ["status", "updated_at"]
             if to_status == S.PUBLISHED:
                 row.published_at = now

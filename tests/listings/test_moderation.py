@@ -170,3 +170,19 @@ def test_report_reasons_are_validated(client, org, employer, student):
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not ListingReport.objects.exists()
+
+
+def test_approving_several_listings_at_once_gives_each_a_new_version(staff):
+    from listings.models import Listing
+    from listings.services import listing_transition
+    from tests.listings.factories import PendingListingFactory
+
+    pending = [PendingListingFactory(), PendingListingFactory()]
+    before = {listing.pk: listing.version for listing in pending}
+    moved = listing_transition(
+        listing_ids=list(before), to_status=Listing.Status.PUBLISHED, actor=staff, from_statuses=("pending_review",)
+    )
+    assert len(moved) == 2
+    for listing in Listing.objects.filter(pk__in=before):
+        assert listing.status == "published"
+        assert listing.version != before[listing.pk]  # an If-Match of the version before is stale
