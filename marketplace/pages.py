@@ -55,6 +55,9 @@ def page_key(request, kind: str, *parts, query: bool = True) -> str | None:
     if not shareable(request):
         return None
     described = (
+        # Processes with another SECRET_KEY (a key rotated during a rolling deploy) put another
+        # placeholder in their pages: they keep and serve their own.
+        _placeholder()[-8:],
         request.get_host(),
         request.get_full_path() if query else request.path,
         get_language(),
