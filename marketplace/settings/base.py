@@ -124,8 +124,10 @@ def services(database_url: str | None, redis_url: str | None) -> dict:
     """Database, cache and Celery broker settings from the two URLs.
 
     ``redis_url`` may be ``redis://host:port/db`` or ``unix:///path/to/socket``; Celery spells
-    the latter ``redis+socket://``.
+    the latter ``redis+socket://``. ``CACHE_URL``, when set, puts the cache on another Redis than
+    the broker (one whose eviction policy may drop any key: docs/operations.md).
     """
+    cache_url = env.str("CACHE_URL", default="") or redis_url
     database = env.db_url_config(database_url)
     database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     database["CONN_HEALTH_CHECKS"] = True
@@ -137,7 +139,7 @@ def services(database_url: str | None, redis_url: str | None) -> dict:
             "default": {
                 # Answers as an empty cache while Redis is down or hung (marketplace/cache.py).
                 "BACKEND": "marketplace.cache.DegradingRedisCache",
-                "LOCATION": redis_url,
+                "LOCATION": cache_url,
                 "KEY_PREFIX": "marketplace",
                 "OPTIONS": {
                     "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
