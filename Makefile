@@ -13,9 +13,10 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# Reinstall only when requirements.txt changed since the last install.
-$(STAMP): requirements.txt | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+# Reinstall only when the requirements changed since the last install: the runtime's
+# (requirements.txt, all the container installs) and the embedded servers' and tools'.
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
 venv: $(STAMP)

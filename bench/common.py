@@ -64,6 +64,34 @@ def setup_django(name: str) -> str:
     return url
 
 
+RUNTIME_VENV = ROOT / ".venv-runtime"
+
+
+def runtime_python() -> str:
+    """The Python of an environment with only requirements.txt installed, as in the container
+    image: what a deployed web process imports, without the test tools (DRF imports requests and
+    Pygments whenever they are installed). Created under ``.venv-runtime/`` (git-ignored) and
+    installed again only when requirements.txt changed."""
+    import hashlib
+    import subprocess
+    import sys
+
+    python = RUNTIME_VENV / "bin" / "python"
+    stamp = RUNTIME_VENV / ".requirements"
+    wanted = hashlib.sha256((ROOT / "requirements.txt").read_bytes()).hexdigest()
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(RUNTIME_VENV)], check=True)
+    if not stamp.exists() or stamp.read_text() != wanted:
+        print("Installing requirements.txt into .venv-runtime/ …", flush=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", "requirements.txt"],
+            cwd=ROOT,
+            check=True,
+        )
+        stamp.write_text(wanted)
+    return str(python)
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))

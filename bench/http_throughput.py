@@ -4,7 +4,8 @@
         .venv/bin/python bench/http_throughput.py --listings 100000
 
 What runs: gunicorn with the production settings and gunicorn.conf.py exactly as deployed
-(WEB_CONCURRENCY workers × WEB_THREADS threads), plus BENCH_BARE_VIEW=1, which routes /bench/ok: a
+(WEB_CONCURRENCY workers × WEB_THREADS threads), from an environment with requirements.txt only, as
+the container installs it (`.venv-runtime/`, bench/common.py), plus BENCH_BARE_VIEW=1, which routes /bench/ok: a
 view that answers "ok" through the middleware without the database, cache or templates. That view
 is the ceiling: on a shared machine absolute figures move with the load, a page's share of the
 bare view measured next to it does not (much).
@@ -36,7 +37,6 @@ from pathlib import Path
 import common  # bench/common.py, next to this script
 
 ROOT = common.ROOT
-PY = sys.executable
 SECTION = "## HTTP throughput"
 BARE = "/bench/ok"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -183,9 +183,13 @@ def prepare(listings: int) -> tuple[str, int]:
 
 
 def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
-    subprocess.run([PY, "manage.py", "collectstatic", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True)
+    # The deployed environment: requirements.txt only, as the container installs (bench/common.py).
+    python = common.runtime_python()
+    subprocess.run(
+        [python, "manage.py", "collectstatic", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     server = subprocess.Popen(
-        [PY, "-m", "gunicorn", "-c", "gunicorn.conf.py", "marketplace.wsgi"],
+        [python, "-m", "gunicorn", "-c", "gunicorn.conf.py", "marketplace.wsgi"],
         cwd=ROOT,
         env={**env, "PORT": str(port)},
         stdout=subprocess.DEVNULL,
@@ -294,7 +298,7 @@ def main(argv: list[str]) -> int:
         f"`bench/http_throughput.py`, {time.strftime('%Y-%m-%d %H:%M')} UTC: {total:,} published listings; "
         f"gunicorn {gunicorn.__version__} with gunicorn.conf.py ({env.get('WEB_CONCURRENCY', '2')} gthread workers × "
         f"{env.get('WEB_THREADS', '4')} threads) and the production settings (Django {django.get_version()}), "
-        "on loopback. Load: a closed loop of N client threads in one process, each with one keep-alive "
+        "from an environment with requirements.txt only, as the container installs it, on loopback. Load: a closed loop of N client threads in one process, each with one keep-alive "
         f"connection, {args.seconds:.0f} s per run; each page's run sits between two runs of the bare view "
         '(`/bench/ok`: the middleware and an "ok", no database) and its share is of their mean. Machine load '
         f"average (1 min) {load_before[0]:.1f} before and {load_after[0]:.1f} after the timed runs (2 cores, "

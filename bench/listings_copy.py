@@ -4,7 +4,8 @@
         postgres://postgres@127.0.0.1:5432/bench_h10_100k postgres://postgres@127.0.0.1:5432/bench_h10_1m
 
 For each database (already seeded: bench/listings_search.py or `seed_bench --listings N`), a fresh
-Python process does what a gunicorn worker does: sets Django up with the production settings and
+Python process (in an environment with requirements.txt only, as the container installs it:
+`.venv-runtime/`, bench/common.py) does what a gunicorn worker does: sets Django up with the production settings and
 imports the URLconf (every view), then builds the copy as the server hook does
 (`listings.snapshot.warm`, gunicorn.conf.py's post_worker_init), then requests the
 browse page with and without text (q=python, q=intern, the worst filtered case). It reports the resident memory (VmRSS) after each step and the peak
@@ -102,8 +103,10 @@ def measure(url: str, runs: int, cases: list) -> dict:
         **{f"API_RATE_{scope}": "100000000/min" for scope in ("ANON", "USER", "TOKEN", "SEARCH", "WRITE")},
     }
     child = f"CASES = {cases!r}\nRUNS = {runs}\nAFRESH = {AFRESH!r}\n" + CHILD
+    # The deployed environment (requirements.txt only, as the container installs): a process with
+    # the test tools installed imports some of them too (bench/common.py).
     done = subprocess.run(
-        [sys.executable, "-c", child], cwd=common.ROOT, env=env, check=True, capture_output=True, text=True
+        [common.runtime_python(), "-c", child], cwd=common.ROOT, env=env, check=True, capture_output=True, text=True
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -133,7 +136,8 @@ def main(argv: list[str]) -> int:
         "",
         f"`bench/listings_copy.py`, {time.strftime('%Y-%m-%d %H:%M')} UTC; machine load average (1 min) "
         f"{load[0]:.1f} at the end (2 cores, shared). A fresh process per database, run back to back: Django set "
-        "up with the production settings and every view imported (*start*), then the copy built as "
+        "up with the production settings, in an environment with requirements.txt only (as the container "
+        "installs it), and every view imported (*start*), then the copy built as "
         "gunicorn.conf.py's `post_worker_init` hook builds it before the worker takes a request (*ready*), "
         "then the browse page's search cases below (*searched*). RSS is VmRSS, peak is VmHWM.",
         "",
