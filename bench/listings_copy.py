@@ -60,6 +60,8 @@ out = {"rss_start": status("VmRSS"), "listings": Listing.objects.visible().count
 started = time.perf_counter()
 snapshot.warm()
 out["ready_s"] = time.perf_counter() - started
+import runpy
+runpy.run_path("gunicorn.conf.py")["freeze_startup_objects"]()  # as the server hook does
 copy = snapshot.snapshot().copy.columns
 out["arrays_mb"] = sum(getattr(copy, name).nbytes for name in snapshot.DTYPES) / 1e6
 out["rss_ready"] = status("VmRSS")

@@ -1,9 +1,15 @@
 """The in-memory copy of the visible listings (listings/snapshot.py) stays exact whoever writes:
 the services, bulk updates that bypass them, deletions, rolled-back transactions, truncation."""
 
+import gc
+import logging
+import runpy
+
 import numpy as np
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
+from django.urls import clear_url_caches, get_resolver
 
 from listings import services, snapshot
 from listings.models import Listing, SearchDocument
@@ -181,3 +187,38 @@ def test_warm_builds_the_copy_before_any_search_with_a_heartbeat_per_chunk(org, 
     assert snapshot.warm(on_chunk=lambda: beats.append(1)) == 3
     assert copied() == {x.pk for x in made}
     assert len(beats) == 2
+
+
+class _Worker:
+    """What gunicorn hands post_worker_init: a heartbeat and a logger."""
+
+    def __init__(self):
+        self.beats = 0
+        self.log = logging.getLogger("gunicorn.error")
+
+    def notify(self):
+        self.beats += 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("warm_start", ["1", "0"])
+def test_the_gunicorn_hook_makes_a_worker_ready_before_its_first_request(org, employer, monkeypatch, warm_start):
+    made = [PublishedListingFactory(organization=org, actor=employer) for _ in range(3)]
+    monkeypatch.setenv("SEARCH_WARM_START", warm_start)
+    hook = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))["post_worker_init"]
+    clear_url_caches()
+    worker = _Worker()
+    gc.unfreeze()
+    try:
+        hook(worker)
+        # Every view imported, and what the worker made while starting left out of later collections.
+        assert "url_patterns" in get_resolver().__dict__
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+    if warm_start == "1":
+        assert copied() == {x.pk for x in made}
+        assert worker.beats == 1
+    else:
+        assert snapshot.snapshot().copy is None
+        assert worker.beats == 0
