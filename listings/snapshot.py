@@ -423,23 +423,31 @@ def count(
         recent = columns.published >= micros(since)
         in_scalar = recent if in_scalar is None else in_scalar & recent
 
-    grouped = rest if in_country is None else rest & in_country
+    # Columns are read at the positions a mask selects (np.flatnonzero, then a take): ten times
+    # faster than indexing by the mask itself when it selects most listings (q=intern: 195,000 of
+    # 300,000, 1.1 ms against 0.1 ms per column).
+    grouped = np.flatnonzero(rest if in_country is None else rest & in_country)
     group_keys = columns.facet_key[grouped]
-    group_published = columns.published[grouped]
     n = np.bincount(group_keys, minlength=KEY_SPACE)
-    periods = [np.bincount(group_keys[group_published >= micros(t)], minlength=KEY_SPACE) for t in posted_since]
+    # Newest first: the listings posted since a moment are a prefix of the group.
+    newest_first = -columns.published[grouped]
+    periods = [
+        np.bincount(group_keys[: np.searchsorted(newest_first, -micros(t), side="right")], minlength=KEY_SPACE)
+        for t in posted_since
+    ]
     present = np.flatnonzero(n)
     rows = np.column_stack([present, n[present], *(p[present] for p in periods)])
 
-    countable = rest if in_scalar is None else rest & in_scalar
-    result = countable if in_country is None else countable & in_country
+    countable_mask = rest if in_scalar is None else rest & in_scalar
+    countable = np.flatnonzero(countable_mask)
+    result = countable if in_country is None else np.flatnonzero(countable_mask & in_country)
     return Counted(
         rows=rows,
         arrays={
             "country": codes.countries.per_value(np.bincount(columns.countries[countable])),
             "skill": codes.skills.per_value(np.bincount(columns.skills[result])),
         },
-        result=np.flatnonzero(result),
+        result=result,
     )
 
 
@@ -450,8 +458,12 @@ def first(keys: np.ndarray, count: int) -> np.ndarray:
     if count >= len(keys):
         return np.argsort(keys, kind="stable")
     kth = np.partition(keys, count - 1)[count - 1]
-    candidates = np.flatnonzero(keys <= kth)
-    return candidates[np.argsort(keys[candidates], kind="stable")][:count]
+    # Every key below the count-th, then as many of those equal to it as fit, in position order
+    # (many equal ranks are common: sorting them all cost 1.7 ms among 195,000 matches).
+    below = np.flatnonzero(keys < kth)
+    tied = np.flatnonzero(keys == kth)[: count - len(below)]
+    candidates = np.concatenate([below, tied])
+    return candidates[np.argsort(keys[candidates], kind="stable")]
 
 
 def page(

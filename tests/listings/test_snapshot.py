@@ -126,6 +126,92 @@ def test_a_few_rows_are_merged_into_the_copy_in_the_order_a_full_sort_gives():
             assert np.array_equal(getattr(merged, name), getattr(sorted_, name))
 
 
+def test_the_first_keys_of_a_page_are_those_a_stable_sort_gives_even_with_many_ties():
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        n = int(rng.integers(1, 400))
+        keys = rng.integers(0, int(rng.integers(1, 6)), n).astype(np.float64)  # few distinct keys
+        keys[rng.random(n) < 0.1] = np.inf  # no deadline, unknown pay
+        count = int(rng.integers(1, n + 5))
+        assert snapshot.first(keys, count).tolist() == np.argsort(keys, kind="stable")[:count].tolist()
+
+
+def _counted_with_masks(columns, codes, *, keys, posted_since, only, country):
+    """What snapshot.count returns, computed the plain way (boolean masks throughout)."""
+    rest = np.isin(columns.id, only) if only is not None else np.ones(len(columns), dtype=bool)
+    in_country = codes.countries.table(country)[columns.countries] if country is not None else None
+    in_scalar = np.isin(columns.facet_key, keys) if keys is not None else None
+    grouped = rest if in_country is None else rest & in_country
+    n = np.bincount(columns.facet_key[grouped], minlength=snapshot.KEY_SPACE)
+    periods = [
+        np.bincount(
+            columns.facet_key[grouped & (columns.published >= snapshot.micros(t))], minlength=snapshot.KEY_SPACE
+        )
+        for t in posted_since
+    ]
+    present = np.flatnonzero(n)
+    countable = rest if in_scalar is None else rest & in_scalar
+    result = countable if in_country is None else countable & in_country
+    return (
+        np.column_stack([present, n[present], *(p[present] for p in periods)]),
+        codes.countries.per_value(np.bincount(columns.countries[countable])),
+        codes.skills.per_value(np.bincount(columns.skills[result])),
+        np.flatnonzero(result),
+    )
+
+
+def test_counts_read_by_position_equal_counts_read_by_mask():
+    from datetime import UTC, datetime, timedelta
+
+    rng = np.random.default_rng(5)
+    codes = snapshot.Dictionaries()
+    countries = [codes.countries.code(text) for text in ("[]", '["US"]', '["DE", "US"]', '["FR"]')]
+    skills = [codes.skills.code(text) for text in ("[]", '["Python"]', '["Python", "SQL"]', '["Figma"]')]
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    for _ in range(50):
+        n = int(rng.integers(0, 300))
+        published = np.sort(rng.integers(0, 40 * 86_400, n))[::-1] * 1_000_000 + snapshot.micros(
+            now - timedelta(days=40)
+        )
+        columns = snapshot.Columns(
+            id=np.arange(n, dtype=np.int64) + 1,
+            facet_key=rng.integers(0, 40, n).astype(np.int16),
+            published=published.astype(np.int64),
+            organization=rng.integers(0, 5, n).astype(np.int64),
+            window=np.zeros(n, dtype=np.int32),
+            countries=rng.choice(countries, n).astype(np.int32),
+            skills=rng.choice(skills, n).astype(np.int32),
+            deadline=np.full(n, np.inf),
+            pay=np.full(n, np.nan),
+        )
+        only = (
+            np.sort(rng.choice(np.arange(1, n + 1), int(rng.integers(0, n + 1)), replace=False))
+            if n and rng.random() < 0.7
+            else None
+        )
+        keys = sorted(set(rng.integers(0, 40, 8).tolist())) if rng.random() < 0.5 else None
+        country = (lambda members: not members or "US" in members) if rng.random() < 0.5 else None
+        posted_since = [now - timedelta(days=d) for d in (1, 7, 30)]
+        counted = snapshot.count(
+            columns,
+            codes,
+            keys=keys,
+            posted_since=posted_since,
+            since=None,
+            country=country,
+            skills=[],
+            windows=None,
+            blocked=[],
+            only=only,
+        )
+        rows, by_country, by_skill, result = _counted_with_masks(
+            columns, codes, keys=keys, posted_since=posted_since, only=only, country=country
+        )
+        assert np.array_equal(counted.rows, rows)
+        assert counted.arrays == {"country": by_country, "skill": by_skill}
+        assert counted.result.tolist() == result.tolist()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_search_inside_a_transaction_that_wrote_and_rolled_back_leaves_the_copy_as_committed(org, employer):
     kept = PublishedListingFactory(organization=org, actor=employer)
