@@ -227,6 +227,28 @@ class SearchTerm(models.Model):
         return self.word
 
 
+class KeptMatch(models.Model):
+    """The matches of a frequent word, kept in the database for every web process (matches.py).
+
+    ``query`` is the text of the word's tsquery (what a search for it compiles to), ``ids`` the
+    visible listings whose search document matched it, ``ranks`` their ``ts_rank``, both packed
+    (big-endian int8 and float4, ids ascending), as seen by a snapshot whose oldest running
+    transaction was ``since``: a search lays the listings stamped since over them. Written only by
+    ``search.keep_frequent_matches`` (a periodic task); an unlogged table (a cache the task
+    rebuilds, not data to replicate or recover), with the packed columns stored uncompressed.
+    """
+
+    query = models.TextField(primary_key=True)
+    since = models.BigIntegerField()
+    matches = models.PositiveIntegerField()
+    ids = models.BinaryField()
+    ranks = models.BinaryField()
+    kept_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.query} ({self.matches} matches)"
+
+
 class ScreeningQuestion(models.Model):
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="questions")
     prompt = models.CharField(max_length=300)

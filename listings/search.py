@@ -22,10 +22,12 @@ from datetime import datetime, timedelta
 from urllib.parse import unquote
 
 import numpy as np
+import psycopg
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.functions import Length
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, TextField
+from django.db.models.functions import Cast, Length
 from django.utils import timezone
 
 from accounts.models import StudentProfile
@@ -34,7 +36,7 @@ from accounts.selectors import blocked_organization_ids
 from . import facets, snapshot
 from .facets import DURATION_BUCKETS, HOURS_BUCKETS
 from .matches import CHANGED_SQL, REFRESH_AFTER, Kept, kept_matches, merged
-from .models import Field, Listing, SearchDocument, SearchTerm
+from .models import Field, KeptMatch, Listing, SearchDocument, SearchTerm
 from .timezones import overlap_hours, parse_work_window, valid_zone, viewer_today
 
 PAGE_SIZE = 20
@@ -404,6 +406,20 @@ def _packed(buffer, dtype: str) -> np.ndarray:
     return np.frombuffer(bytes(buffer or b""), dtype=dtype)
 
 
+def _binary_rows(sql: str, params) -> list[tuple]:
+    """The rows of ``sql``, read in PostgreSQL's binary format: a bytea column arrives as its bytes.
+    Django's cursors bind parameters on the client, which reads results only as text, where bytea
+    comes as hex (twice the bytes, then decoded: 13 of the 16 ms reading 195,000 kept matches). A
+    server-binding psycopg cursor on the same connection and transaction, wrapped as Django wraps
+    its own, so the query is counted, logged and passed to execute wrappers like any other."""
+    connection.ensure_connection()
+    raw = psycopg.Cursor(connection.connection)
+    raw.format = psycopg.pq.Format.BINARY
+    with connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def text_matches(query: SearchQuery, *, ranked: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
     """The ids, sorted, of the visible listings whose search vector matches ``query``: the GIN
     index of the narrow search documents, then those rows. Filters and counts are applied to them
@@ -412,9 +428,10 @@ def text_matches(query: SearchQuery, *, ranked: bool = False) -> tuple[np.ndarra
 
     The matches come back as one packed value per column (``string_agg`` of each id's and rank's
     binary form), read straight into numpy: q=intern matches 65,000 of 100,000 listings, and
-    turning 65,000 rows into Python tuples cost more than finding them. A query matched recently
-    by this process is not matched again: its kept matches are brought up to date with the
-    listings written since (matches.py)."""
+    turning 65,000 rows into Python tuples cost more than finding them. Matches are kept at two
+    levels (matches.py), each brought up to date with the listings written since: a query matched
+    recently by this process is not matched again; otherwise the matches of a frequent word kept in
+    the database are read in the same query that would match it, and used instead."""
     matches = SearchDocument.objects.filter(vector=query)
     if ranked:
         matches = matches.annotate(rank=SearchRank(F("vector"), query)).values_list("listing_id", "rank")
@@ -429,14 +446,53 @@ def text_matches(query: SearchQuery, *, ranked: bool = False) -> tuple[np.ndarra
         current = _brought_up_to_date(key, kept, query, ranked=ranked)
         if current is not None:
             return current
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL random_page_cost = {TEXT_RANDOM_PAGE_COST}")
-        cursor.execute(
-            f"SELECT {packing}, pg_snapshot_xmin(pg_current_snapshot())::text,"  # noqa: S608 (the ORM's own SQL)
-            f" pg_current_xact_id_if_assigned() IS NOT NULL FROM ({sql}) m",
-            sql_params,
+        return _matched_afresh(key, _match(sql, sql_params, packing), ranked=ranked)
+    in_database = KeptMatch.objects.filter(query=Cast(query, output_field=TextField()))
+    kept_sql, kept_params = in_database.values_list("since", "ids", "ranks").query.sql_with_params()
+    rows = _match(sql, sql_params, packing, kept_sql=kept_sql, kept_params=kept_params)
+    found = next((row for row in rows if row[0]), None)
+    if found is None:
+        return _matched_afresh(key, rows, ranked=ranked)
+    _, since, packed_ids, packed_ranks, _ = found
+    kept = Kept(
+        since=since,
+        ids=_packed(packed_ids, ">i8").astype(np.int64),
+        ranks=_packed(packed_ranks, ">f4").astype(np.float32) if ranked else None,
+    )
+    # What the database kept was committed before ``since``: whatever this transaction wrote is
+    # stamped after it and is matched again on every use, so this process may keep it too.
+    kept_matches().put(key, kept)
+    current = _brought_up_to_date(key, kept, query, ranked=ranked)
+    if current is not None:
+        return current
+    return _matched_afresh(key, _match(sql, sql_params, packing), ranked=ranked)
+
+
+def _match(sql: str, sql_params, packing: str, *, kept_sql: str | None = None, kept_params=()) -> list[tuple]:
+    """Match the query ``sql`` selects (one row: False, the moment, the packed ids and ranks,
+    whether this transaction has written). With ``kept_sql``, the row the database keeps for the
+    query comes first (True, its moment, ids, ranks) when there is one, and then the match itself
+    is not run: one query either way."""
+    matched = (
+        f"SELECT false, pg_snapshot_xmin(pg_current_snapshot())::text, {packing},"  # noqa: S608 (the ORM's own SQL)
+        f" pg_current_xact_id_if_assigned() IS NOT NULL FROM ({sql}) m"
+    )
+    if kept_sql is not None:
+        matched = (
+            f"WITH k AS ({kept_sql}) SELECT true, k.since::text, k.ids, k.ranks, NULL::boolean FROM k"  # noqa: S608
+            f" UNION ALL {matched} WHERE NOT EXISTS (SELECT 1 FROM k)"
         )
-        packed_ids, packed_ranks, since, wrote = cursor.fetchone()
+        sql_params = (*kept_params, *sql_params)
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL random_page_cost = {TEXT_RANDOM_PAGE_COST}")
+        return _binary_rows(matched, sql_params)
+
+
+def _matched_afresh(key: tuple, rows: list[tuple], *, ranked: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """The ids (sorted) and ranks of a match ``_match`` ran, kept by this process unless its
+    transaction has written (what it sees may be rolled back)."""
+    ((_, since, packed_ids, packed_ranks, wrote),) = [row for row in rows if not row[0]]
     ids = _packed(packed_ids, ">i8").astype(np.int64)
     order = np.argsort(ids, kind="stable")
     ids = ids[order]
@@ -479,6 +535,76 @@ def _brought_up_to_date(key: tuple, kept: Kept, query: SearchQuery, *, ranked: b
         # Every listing written before ``now_since`` has been seen: keep the merged matches from there.
         kept_matches().put(key, Kept(since=now_since, ids=ids, ranks=ranks_))
     return ids, _as_float64(ranks_)
+
+
+# A frequent word's matches, kept by keep_frequent_matches: ids ascending, with the same ts_rank a
+# search for the word computes (``%s`` is the word's tsquery, a quoted lexeme).
+KEEP_SQL = (
+    "INSERT INTO listings_keptmatch (query, since, matches, ids, ranks, kept_at)"
+    " SELECT w.q::text, pg_snapshot_xmin(pg_current_snapshot())::text::bigint, count(d.listing_id),"
+    " coalesce(string_agg(int8send(d.listing_id), '' ORDER BY d.listing_id), ''::bytea),"
+    " coalesce(string_agg(float4send(ts_rank(d.vector, w.q)), '' ORDER BY d.listing_id), ''::bytea), now()"
+    " FROM (SELECT %s::tsquery AS q) w LEFT JOIN listings_searchdocument d ON d.vector @@ w.q GROUP BY w.q"
+    " ON CONFLICT (query) DO UPDATE SET since = excluded.since, matches = excluded.matches,"
+    " ids = excluded.ids, ranks = excluded.ranks, kept_at = excluded.kept_at"
+)
+
+
+@dataclass(frozen=True)
+class Keeping:
+    """What a run of keep_frequent_matches did: words matched and kept, words still fresh, rows
+    dropped (words no longer frequent)."""
+
+    kept: int
+    fresh: int
+    dropped: int
+
+
+def keep_frequent_matches(*, minimum: int | None = None, most: int | None = None) -> Keeping:
+    """Keep in the database the matches of every word found in at least ``minimum`` visible
+    listings (settings.SEARCH_FREQUENT_WORD_LISTINGS), the ``most`` most frequent of them
+    (settings.SEARCH_FREQUENT_WORDS_MAX), for every web process to read instead of matching them
+    (matches.py). A word kept is matched again only once more than half of REFRESH_AFTER listings
+    changed since (a search then still lays those changes over it), or when the server's counter
+    went behind its moment; words no longer frequent are dropped. Run by a periodic task."""
+    minimum = settings.SEARCH_FREQUENT_WORD_LISTINGS if minimum is None else minimum
+    most = settings.SEARCH_FREQUENT_WORDS_MAX if most is None else most
+    words: list[str] = []
+    if minimum > 0 and most > 0:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word FROM ts_stat('SELECT vector FROM listings_searchdocument')"
+                " WHERE ndoc >= %s ORDER BY ndoc DESC, word LIMIT %s",
+                [minimum, most],
+            )
+            # A lexeme is written as a tsquery by quoting it; the rare one with a quote or a
+            # backslash (which the quoting would have to escape) is left to be matched afresh.
+            words = [word for (word,) in cursor.fetchall() if "'" not in word and "\\" not in word]
+    wanted = {f"'{word}'": word for word in words}
+    dropped, _ = KeptMatch.objects.exclude(query__in=list(wanted)).delete()
+    fresh = 0
+    kept_since = dict(KeptMatch.objects.values_list("query", "since"))
+    changed_since: dict[int, bool] = {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
+        (now,) = cursor.fetchone()
+        for since in set(kept_since.values()):
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM listings_listing WHERE search_xid >= %s::xid8 LIMIT %s) c",
+                [str(since), REFRESH_AFTER // 2 + 1],
+            )
+            changed_since[since] = cursor.fetchone()[0] > REFRESH_AFTER // 2 or int(now) < since
+    kept = 0
+    for query in wanted:
+        since = kept_since.get(query)
+        if since is not None and not changed_since[since]:
+            fresh += 1
+            continue
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL random_page_cost = {TEXT_RANDOM_PAGE_COST}")
+            cursor.execute(KEEP_SQL, [query])
+        kept += 1
+    return Keeping(kept=kept, fresh=fresh, dropped=dropped)
 
 
 def ranks(ids: np.ndarray, query: SearchQuery) -> np.ndarray:

@@ -34,6 +34,7 @@ import numpy as np
 from django.db import connection, transaction
 
 from .matches import kept_matches
+from .models import KeptMatch
 from .visibility import visible_sql
 
 # Each row as the queries below return it: the visibility flag, then these columns. Times as
@@ -334,10 +335,13 @@ def warm(on_chunk=None) -> int:
         connection.close()
 
 
-def reset_stamps() -> tuple[int, int, int]:
+def reset_stamps() -> tuple[int, int, int, int]:
     """Re-stamp the listings and removal records whose ``search_xid`` is ahead of this server's
     transaction counter (a restored dump carries the old server's stamps), with this transaction's
-    id. Returns (listings, removals, the transaction id). ``manage.py reset_search_xid``."""
+    id, and drop the text matches kept in the database (matches.py): their moments are the old
+    server's, and a listing re-stamped here may now carry an id below one of them, so its change
+    would never be laid over that match. The periodic task keeps them again. Returns (listings,
+    removals, kept matches dropped, the transaction id). ``manage.py reset_search_xid``."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_current_xact_id()::text")
         (now,) = cursor.fetchone()
@@ -347,7 +351,9 @@ def reset_stamps() -> tuple[int, int, int]:
         cursor.execute(
             "UPDATE listings_listing_removal SET search_xid = %s::xid8 WHERE search_xid > %s::xid8", [now, now]
         )
-        return listings, cursor.rowcount, int(now)
+        removals = cursor.rowcount
+        dropped, _ = KeptMatch.objects.all().delete()
+        return listings, removals, dropped, int(now)
 
 
 _snapshots: dict[tuple, Snapshot] = {}

@@ -1,5 +1,6 @@
-"""Periodic listing jobs (thin: each calls a function of listings.expiry or listings.alerts,
-works in bounded batches and re-enqueues itself when there is more than one run should do)."""
+"""Periodic listing jobs (thin: each calls a function of listings.expiry, listings.alerts or
+listings.search, works in bounded batches and re-enqueues itself when there is more than one run
+should do)."""
 
 import time
 
@@ -48,3 +49,13 @@ def saved_search_alerts_task(frequency: str) -> int:
     if more:
         saved_search_alerts_task.delay(frequency)
     return emailed
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=900, time_limit=960)
+def keep_frequent_matches_task() -> dict:
+    """Keep the frequent words' matches in the database (listings.search.keep_frequent_matches):
+    every web process reads them instead of matching those words itself."""
+    from .search import keep_frequent_matches
+
+    done = keep_frequent_matches()
+    return {"kept": done.kept, "fresh": done.fresh, "dropped": done.dropped}

@@ -5,6 +5,7 @@ from tests.listings.factories import (
     EmployerFactory,
     InstitutionFactory,
     OrganizationFactory,
+    PublishedListingFactory,
     StaffFactory,
     StudentFactory,
 )
@@ -38,3 +39,15 @@ def careers(db):
 @pytest.fixture
 def staff(db):
     return StaffFactory()
+
+
+@pytest.fixture
+def python_listings(org, employer):
+    """Three Python data internships and a social media post: text searches and their kept
+    matches (tests/listings/test_matches.py, test_kept_words.py)."""
+    made = [
+        PublishedListingFactory(organization=org, actor=employer, title=f"Python data intern {i}", skills=["Python"])
+        for i in range(3)
+    ]
+    made.append(PublishedListingFactory(organization=org, actor=employer, title="Social media writer"))
+    return made
