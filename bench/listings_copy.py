@@ -79,7 +79,7 @@ out["keep_s"] = time.perf_counter() - started
 with connection.cursor() as cursor:
     # What the kept matches hold (the table's size on disk also counts rows replaced since the
     # last vacuum).
-    cursor.execute("SELECT count(*), coalesce(sum(octet_length(ids) + octet_length(ranks)), 0) FROM listings_keptmatch")
+    cursor.execute("SELECT count(*), coalesce(sum(octet_length(packed)), 0) FROM listings_keptmatch")
     out["kept_words"], kept_bytes = cursor.fetchone()
 out["kept_mb"] = kept_bytes / 1e6
 from django.test import Client

@@ -448,12 +448,13 @@ def text_matches(query: SearchQuery, *, ranked: bool = False) -> tuple[np.ndarra
             return current
         return _matched_afresh(key, _match(sql, sql_params, packing), ranked=ranked)
     in_database = KeptMatch.objects.filter(query=Cast(query, output_field=TextField()))
-    kept_sql, kept_params = in_database.values_list("since", "ids", "ranks").query.sql_with_params()
+    kept_sql, kept_params = in_database.values_list("since", "packed").query.sql_with_params()
     rows = _match(sql, sql_params, packing, kept_sql=kept_sql, kept_params=kept_params)
     found = next((row for row in rows if row[0]), None)
     if found is None:
         return _matched_afresh(key, rows, ranked=ranked)
-    _, since, packed_ids, packed_ranks, _ = found
+    _, since, packed, _, _ = found
+    packed_ids, packed_ranks = KeptMatch.unpack(packed)
     kept = Kept(
         since=since,
         ids=_packed(packed_ids, ">i8").astype(np.int64),
@@ -471,15 +472,15 @@ def text_matches(query: SearchQuery, *, ranked: bool = False) -> tuple[np.ndarra
 def _match(sql: str, sql_params, packing: str, *, kept_sql: str | None = None, kept_params=()) -> list[tuple]:
     """Match the query ``sql`` selects (one row: False, the moment, the packed ids and ranks,
     whether this transaction has written). With ``kept_sql``, the row the database keeps for the
-    query comes first (True, its moment, ids, ranks) when there is one, and then the match itself
-    is not run: one query either way."""
+    query comes first (True, its moment, its ids and ranks in one value) when there is one, and
+    then the match itself is not run: one query either way."""
     matched = (
         f"SELECT false, pg_snapshot_xmin(pg_current_snapshot())::text, {packing},"  # noqa: S608 (the ORM's own SQL)
         f" pg_current_xact_id_if_assigned() IS NOT NULL FROM ({sql}) m"
     )
     if kept_sql is not None:
         matched = (
-            f"WITH k AS ({kept_sql}) SELECT true, k.since::text, k.ids, k.ranks, NULL::boolean FROM k"  # noqa: S608
+            f"WITH k AS ({kept_sql}) SELECT true, k.since::text, k.packed, NULL::bytea, NULL::boolean FROM k"  # noqa: S608
             f" UNION ALL {matched} WHERE NOT EXISTS (SELECT 1 FROM k)"
         )
         sql_params = (*kept_params, *sql_params)
@@ -540,13 +541,13 @@ def _brought_up_to_date(key: tuple, kept: Kept, query: SearchQuery, *, ranked: b
 # A frequent word's matches, kept by keep_frequent_matches: ids ascending, with the same ts_rank a
 # search for the word computes (``%s`` is the word's tsquery, a quoted lexeme).
 KEEP_SQL = (
-    "INSERT INTO listings_keptmatch (query, since, matches, ids, ranks, kept_at)"
+    "INSERT INTO listings_keptmatch (query, since, matches, packed, kept_at)"
     " SELECT w.q::text, pg_snapshot_xmin(pg_current_snapshot())::text::bigint, count(d.listing_id),"
-    " coalesce(string_agg(int8send(d.listing_id), '' ORDER BY d.listing_id), ''::bytea),"
-    " coalesce(string_agg(float4send(ts_rank(d.vector, w.q)), '' ORDER BY d.listing_id), ''::bytea), now()"
+    " coalesce(string_agg(int8send(d.listing_id), '' ORDER BY d.listing_id), ''::bytea)"
+    " || coalesce(string_agg(float4send(ts_rank(d.vector, w.q)), '' ORDER BY d.listing_id), ''::bytea), now()"
     " FROM (SELECT %s::tsquery AS q) w LEFT JOIN listings_searchdocument d ON d.vector @@ w.q GROUP BY w.q"
     " ON CONFLICT (query) DO UPDATE SET since = excluded.since, matches = excluded.matches,"
-    " ids = excluded.ids, ranks = excluded.ranks, kept_at = excluded.kept_at"
+    " packed = excluded.packed, kept_at = excluded.kept_at"
 )
 
 
