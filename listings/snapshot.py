@@ -405,20 +405,22 @@ def count(
     filters; countries over it without the country filter; skills over the result set itself. ``keys``: the facet keys the single-valued filters allow (None:
     any); ``country``: a predicate on a set of countries, or None; ``only``: the ids a
     text query matched (None: no text query)."""
-    rest = np.ones(len(columns), dtype=bool)
+    # A mask of None stands for every listing: the browse page without filters reads the columns
+    # themselves (views), not copies of them.
+    rest = None
     if skills:
         wanted = set(skills)
-        rest &= codes.skills.table(wanted.issubset)[columns.skills]
+        rest = _narrowed(rest, codes.skills.table(wanted.issubset)[columns.skills])
     if windows is not None:
-        rest &= codes.windows.table(windows.__contains__)[columns.window]
+        rest = _narrowed(rest, codes.windows.table(windows.__contains__)[columns.window])
     if blocked:
-        rest &= ~np.isin(columns.organization, blocked)
-    if only is not None and len(columns):
+        rest = _narrowed(rest, ~np.isin(columns.organization, blocked))
+    if only is not None:
         # A table by id rather than np.isin: no sort of either side (the matches are sorted ids).
-        top = int(columns.id.max())
+        top = int(columns.id.max()) if len(columns) else 0
         matched = np.zeros(top + 1, dtype=bool)
         matched[only[only <= top]] = True
-        rest &= matched[columns.id]
+        rest = _narrowed(rest, matched[columns.id])
     in_country = codes.countries.table(country)[columns.countries] if country is not None else None
     in_scalar = None
     if keys is not None:
@@ -426,35 +428,48 @@ def count(
         allowed[keys] = True
         in_scalar = allowed[columns.facet_key]
     if since is not None:
-        recent = columns.published >= micros(since)
-        in_scalar = recent if in_scalar is None else in_scalar & recent
+        in_scalar = _narrowed(in_scalar, columns.published >= micros(since))
 
     # Columns are read at the positions a mask selects (np.flatnonzero, then a take): ten times
     # faster than indexing by the mask itself when it selects most listings (q=intern: 195,000 of
     # 300,000, 1.1 ms against 0.1 ms per column).
-    grouped = np.flatnonzero(rest if in_country is None else rest & in_country)
+    grouped = _positions(rest if in_country is None else _narrowed(rest, in_country))
     group_keys = columns.facet_key[grouped]
     n = np.bincount(group_keys, minlength=KEY_SPACE)
-    # Newest first: the listings posted since a moment are a prefix of the group.
-    newest_first = -columns.published[grouped]
+    # Newest first: the listings posted since a moment are a prefix of the group (counted on the
+    # reversed view, oldest first, without a copy).
+    oldest_first = columns.published[grouped][::-1]
     periods = [
-        np.bincount(group_keys[: np.searchsorted(newest_first, -micros(t), side="right")], minlength=KEY_SPACE)
+        np.bincount(
+            group_keys[: len(oldest_first) - np.searchsorted(oldest_first, micros(t), side="left")],
+            minlength=KEY_SPACE,
+        )
         for t in posted_since
     ]
     present = np.flatnonzero(n)
     rows = np.column_stack([present, n[present], *(p[present] for p in periods)])
 
-    countable_mask = rest if in_scalar is None else rest & in_scalar
-    countable = np.flatnonzero(countable_mask)
-    result = countable if in_country is None else np.flatnonzero(countable_mask & in_country)
+    countable_mask = rest if in_scalar is None else _narrowed(rest, in_scalar)
+    countable = _positions(countable_mask)
+    result_mask = countable_mask if in_country is None else _narrowed(countable_mask, in_country)
+    result = np.arange(len(columns)) if result_mask is None else np.flatnonzero(result_mask)
     return Counted(
         rows=rows,
         arrays={
             "country": codes.countries.per_value(np.bincount(columns.countries[countable])),
-            "skill": codes.skills.per_value(np.bincount(columns.skills[result])),
+            "skill": codes.skills.per_value(np.bincount(columns.skills[_positions(result_mask)])),
         },
         result=result,
     )
+
+
+def _narrowed(mask: np.ndarray | None, by: np.ndarray) -> np.ndarray:
+    return by if mask is None else mask & by
+
+
+def _positions(mask: np.ndarray | None):
+    """Where ``mask`` holds, to index columns with: every position (a slice, so a view) for None."""
+    return slice(None) if mask is None else np.flatnonzero(mask)
 
 
 def first(keys: np.ndarray, count: int) -> np.ndarray:
