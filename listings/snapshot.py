@@ -23,8 +23,6 @@ nothing and keeps no copy: it sees its own versions of the rows it wrote, not th
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import json
 import threading
 from dataclasses import dataclass
@@ -32,6 +30,8 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from django.db import connection, transaction
+
+from marketplace.memory import release_freed_memory
 
 from .matches import kept_matches
 from .models import KeptMatch
@@ -301,21 +301,14 @@ class Snapshot:
                     running_parts.append(part.take(~ended))
         everything = Columns.concat(ended_parts) if ended_parts else self.codes.columns([])
         del ended_parts
-        _release_freed_memory()
+        # The heap the chunks were read into: 12 MB at 100,000 listings that nothing used again.
+        release_freed_memory()
         if writing:  # its own versions of rows: not what other transactions see
             return Columns.concat([everything, *running_parts])
         self.copy = Copy(everything, horizon)
         if not running_parts:
             return everything
         return Columns.concat([everything, *running_parts])
-
-
-def _release_freed_memory() -> None:
-    """Hand the heap the chunks were read into back to the operating system. glibc keeps freed
-    small blocks for reuse: after reading 100,000 listings that was 12 MB of a web process's
-    resident memory that nothing used again. Elsewhere (no glibc) this does nothing."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def warm(on_chunk=None) -> int:
