@@ -249,11 +249,6 @@ class KeptMatch(models.Model):
     def __str__(self):
         return f"{self.query} ({self.matches} matches)"
 
-    @staticmethod
-    def unpack(packed: bytes) -> tuple[bytes, bytes]:
-        """The packed ids and the packed ranks."""
-        return packed[: len(packed) // 12 * 8], packed[len(packed) // 12 * 8 :]
-
 
 class ScreeningQuestion(models.Model):
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="questions")

@@ -448,17 +448,18 @@ def text_matches(query: SearchQuery, *, ranked: bool = False) -> tuple[np.ndarra
             return current
         return _matched_afresh(key, _match(sql, sql_params, packing), ranked=ranked)
     in_database = KeptMatch.objects.filter(query=Cast(query, output_field=TextField()))
-    kept_sql, kept_params = in_database.values_list("since", "packed").query.sql_with_params()
+    kept_sql, kept_params = in_database.values_list("since", "packed", "matches").query.sql_with_params()
     rows = _match(sql, sql_params, packing, kept_sql=kept_sql, kept_params=kept_params)
     found = next((row for row in rows if row[0]), None)
     if found is None:
         return _matched_afresh(key, rows, ranked=ranked)
-    _, since, packed, _, _ = found
-    packed_ids, packed_ranks = KeptMatch.unpack(packed)
+    _, since, packed, _, _, count = found
+    if len(packed) != 12 * count:  # not as keep_frequent_matches writes them: match afresh
+        return _matched_afresh(key, _match(sql, sql_params, packing), ranked=ranked)
     kept = Kept(
         since=since,
-        ids=_packed(packed_ids, ">i8").astype(np.int64),
-        ranks=_packed(packed_ranks, ">f4").astype(np.float32) if ranked else None,
+        ids=np.frombuffer(packed, dtype=">i8", count=count).astype(np.int64),
+        ranks=np.frombuffer(packed, dtype=">f4", count=count, offset=8 * count).astype(np.float32) if ranked else None,
     )
     # What the database kept was committed before ``since``: whatever this transaction wrote is
     # stamped after it and is matched again on every use, so this process may keep it too.
@@ -471,17 +472,18 @@ def text_matches(query: SearchQuery, *, ranked: bool = False) -> tuple[np.ndarra
 
 def _match(sql: str, sql_params, packing: str, *, kept_sql: str | None = None, kept_params=()) -> list[tuple]:
     """Match the query ``sql`` selects (one row: False, the moment, the packed ids and ranks,
-    whether this transaction has written). With ``kept_sql``, the row the database keeps for the
-    query comes first (True, its moment, its ids and ranks in one value) when there is one, and
-    then the match itself is not run: one query either way."""
+    whether this transaction has written, NULL). With ``kept_sql``, the row the database keeps for
+    the query comes first (True, its moment, its ids and ranks in one value, NULL, NULL, its
+    number of matches) when there is one, and then the match itself is not run: one query either
+    way."""
     matched = (
         f"SELECT false, pg_snapshot_xmin(pg_current_snapshot())::text, {packing},"  # noqa: S608 (the ORM's own SQL)
-        f" pg_current_xact_id_if_assigned() IS NOT NULL FROM ({sql}) m"
+        f" pg_current_xact_id_if_assigned() IS NOT NULL, NULL::integer FROM ({sql}) m"
     )
     if kept_sql is not None:
         matched = (
-            f"WITH k AS ({kept_sql}) SELECT true, k.since::text, k.packed, NULL::bytea, NULL::boolean FROM k"  # noqa: S608
-            f" UNION ALL {matched} WHERE NOT EXISTS (SELECT 1 FROM k)"
+            f"WITH k AS ({kept_sql}) SELECT true, k.since::text, k.packed, NULL::bytea, NULL::boolean, k.matches"  # noqa: S608
+            f" FROM k UNION ALL {matched} WHERE NOT EXISTS (SELECT 1 FROM k)"
         )
         sql_params = (*kept_params, *sql_params)
     with transaction.atomic(savepoint=False):
@@ -493,7 +495,7 @@ def _match(sql: str, sql_params, packing: str, *, kept_sql: str | None = None, k
 def _matched_afresh(key: tuple, rows: list[tuple], *, ranked: bool) -> tuple[np.ndarray, np.ndarray | None]:
     """The ids (sorted) and ranks of a match ``_match`` ran, kept by this process unless its
     transaction has written (what it sees may be rolled back)."""
-    ((_, since, packed_ids, packed_ranks, wrote),) = [row for row in rows if not row[0]]
+    ((_, since, packed_ids, packed_ranks, wrote, _),) = [row for row in rows if not row[0]]
     ids = _packed(packed_ids, ">i8").astype(np.int64)
     order = np.argsort(ids, kind="stable")
     ids = ids[order]
@@ -547,63 +549,102 @@ KEEP_SQL = (
     " || coalesce(string_agg(float4send(ts_rank(d.vector, w.q)), '' ORDER BY d.listing_id), ''::bytea), now()"
     " FROM (SELECT %s::tsquery AS q) w LEFT JOIN listings_searchdocument d ON d.vector @@ w.q GROUP BY w.q"
     " ON CONFLICT (query) DO UPDATE SET since = excluded.since, matches = excluded.matches,"
-    " packed = excluded.packed, kept_at = excluded.kept_at"
+    " packed = excluded.packed, kept_at = excluded.kept_at RETURNING query"
 )
 
 
 @dataclass(frozen=True)
 class Keeping:
     """What a run of keep_frequent_matches did: words matched and kept, words still fresh, rows
-    dropped (words no longer frequent)."""
+    dropped (words no longer frequent or past the budget); ``busy``: another run was under way,
+    so this one did nothing."""
 
     kept: int
     fresh: int
     dropped: int
+    busy: bool = False
 
 
-def keep_frequent_matches(*, minimum: int | None = None, most: int | None = None) -> Keeping:
-    """Keep in the database the matches of every word found in at least ``minimum`` visible
-    listings (settings.SEARCH_FREQUENT_WORD_LISTINGS), the ``most`` most frequent of them
-    (settings.SEARCH_FREQUENT_WORDS_MAX), for every web process to read instead of matching them
-    (matches.py). A word kept is matched again only once more than half of REFRESH_AFTER listings
-    changed since (a search then still lays those changes over it), or when the server's counter
-    went behind its moment; words no longer frequent are dropped. Run by a periodic task."""
+# The advisory lock one run of keep_frequent_matches holds (two at once would each match every
+# stale word): an arbitrary key of this project's.
+KEEP_LOCK = 0x6B_65_70_74  # "kept"
+
+
+def keep_frequent_matches(*, minimum: int | None = None, most: int | None = None, budget: int | None = None) -> Keeping:
+    """Keep in the database the matches of the words found in at least ``minimum`` visible listings
+    (settings.SEARCH_FREQUENT_WORD_LISTINGS), most frequent first, at most ``most`` words
+    (SEARCH_FREQUENT_WORDS_MAX) and ``budget`` matches in all (SEARCH_FREQUENT_MATCHES_MAX, 12
+    bytes each), for every web process to read instead of matching them (matches.py): the most
+    frequent words are the costliest to match. A word kept is matched again only once more than
+    half of REFRESH_AFTER listings changed since (a search lays fewer changes over it), and only if
+    the oldest running transaction has moved past its moment (else matching again would give the
+    same moment); or when the server's counter went behind its moment (a restore). Words no longer
+    kept are dropped. Run by a periodic task; one run at a time."""
     minimum = settings.SEARCH_FREQUENT_WORD_LISTINGS if minimum is None else minimum
     most = settings.SEARCH_FREQUENT_WORDS_MAX if most is None else most
-    words: list[str] = []
-    if minimum > 0 and most > 0:
+    budget = settings.SEARCH_FREQUENT_MATCHES_MAX if budget is None else budget
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [KEEP_LOCK])
+        if not cursor.fetchone()[0]:
+            return Keeping(kept=0, fresh=0, dropped=0, busy=True)
+    try:
+        return _keep_frequent_matches(_frequent_words(minimum, most, budget))
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT word FROM ts_stat('SELECT vector FROM listings_searchdocument')"
-                " WHERE ndoc >= %s ORDER BY ndoc DESC, word LIMIT %s",
-                [minimum, most],
-            )
-            # A lexeme is written as a tsquery by quoting it; the rare one with a quote or a
-            # backslash (which the quoting would have to escape) is left to be matched afresh.
-            words = [word for (word,) in cursor.fetchall() if "'" not in word and "\\" not in word]
-    wanted = {f"'{word}'": word for word in words}
-    dropped, _ = KeptMatch.objects.exclude(query__in=list(wanted)).delete()
-    fresh = 0
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [KEEP_LOCK])
+
+
+def _frequent_words(minimum: int, most: int, budget: int) -> list[str]:
+    """The words in at least ``minimum`` search documents, most frequent first, within ``most``
+    words and ``budget`` matches. ts_stat reads every document (0.5 s at 300,000 listings)."""
+    if minimum <= 0 or most <= 0 or budget <= 0:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word, ndoc FROM ts_stat('SELECT vector FROM listings_searchdocument')"
+            " WHERE ndoc >= %s ORDER BY ndoc DESC, word LIMIT %s",
+            [minimum, most],
+        )
+        found = cursor.fetchall()
+    words, total = [], 0
+    for word, matches in found:
+        if total + matches > budget:
+            break
+        # A lexeme is written as a tsquery by quoting it; the rare one with a quote or a backslash
+        # (the only characters special inside quotes) is left to be matched afresh.
+        if "'" not in word and "\\" not in word:
+            words.append(word)
+            total += matches
+    return words
+
+
+def _keep_frequent_matches(words: list[str]) -> Keeping:
+    wanted = [f"'{word}'" for word in words]
+    dropped, _ = KeptMatch.objects.exclude(query__in=wanted).delete()
     kept_since = dict(KeptMatch.objects.values_list("query", "since"))
-    changed_since: dict[int, bool] = {}
+    stale: dict[int, bool] = {}
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
-        (now,) = cursor.fetchone()
+        now = int(cursor.fetchone()[0])
         for since in set(kept_since.values()):
             cursor.execute(
                 "SELECT count(*) FROM (SELECT 1 FROM listings_listing WHERE search_xid >= %s::xid8 LIMIT %s) c",
                 [str(since), REFRESH_AFTER // 2 + 1],
             )
-            changed_since[since] = cursor.fetchone()[0] > REFRESH_AFTER // 2 or int(now) < since
-    kept = 0
+            many = cursor.fetchone()[0] > REFRESH_AFTER // 2
+            stale[since] = now < since or (many and now > since)
+    kept = fresh = 0
     for query in wanted:
         since = kept_since.get(query)
-        if since is not None and not changed_since[since]:
+        if since is not None and not stale[since]:
             fresh += 1
             continue
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL random_page_cost = {TEXT_RANDOM_PAGE_COST}")
             cursor.execute(KEEP_SQL, [query])
+            (written,) = cursor.fetchone()
+        if written != query:  # the key a search looks up is the tsquery's own text
+            raise RuntimeError(f"kept matches stored under {written!r} for the word {query!r}")
         kept += 1
     return Keeping(kept=kept, fresh=fresh, dropped=dropped)
 

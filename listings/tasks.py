@@ -58,4 +58,4 @@ def keep_frequent_matches_task() -> dict:
     from .search import keep_frequent_matches
 
     done = keep_frequent_matches()
-    return {"kept": done.kept, "fresh": done.fresh, "dropped": done.dropped}
+    return {"kept": done.kept, "fresh": done.fresh, "dropped": done.dropped, "busy": done.busy}

@@ -11,7 +11,14 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL("DELETE FROM listings_keptmatch", reverse_sql=migrations.RunSQL.noop),
+        migrations.RunSQL(
+            "DELETE FROM listings_keptmatch",
+            # Undone last, once the two columns are back: stored uncompressed as 0015 made them.
+            reverse_sql=(
+                "DELETE FROM listings_keptmatch; ALTER TABLE listings_keptmatch"
+                " ALTER COLUMN ids SET STORAGE EXTERNAL, ALTER COLUMN ranks SET STORAGE EXTERNAL"
+            ),
+        ),
         migrations.RemoveField(model_name="keptmatch", name="ids"),
         migrations.RemoveField(model_name="keptmatch", name="ranks"),
         migrations.AddField(model_name="keptmatch", name="packed", field=models.BinaryField(default=b""), preserve_default=False),

@@ -26,11 +26,13 @@ BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 # Text matches each web process keeps (listings/matches.py): at most this many listing ids in all
 # (8 bytes each with their ranks); 0 keeps none.
 SEARCH_MATCH_CACHE_IDS = env.int("SEARCH_MATCH_CACHE_IDS", default=1_000_000)
-# The matches of every word found in at least this many listings are kept in the database for
-# every web process (listings/matches.py), for the most frequent SEARCH_FREQUENT_WORDS_MAX words;
-# a periodic task keeps them (listings.tasks.keep_frequent_matches_task). 0 keeps none.
+# The matches of the words found in at least this many listings are kept in the database for
+# every web process (listings/matches.py), most frequent first, at most SEARCH_FREQUENT_WORDS_MAX
+# words; a periodic task keeps them (listings.tasks.keep_frequent_matches_task). 0 keeps none.
 SEARCH_FREQUENT_WORD_LISTINGS = env.int("SEARCH_FREQUENT_WORD_LISTINGS", default=2_000)
 SEARCH_FREQUENT_WORDS_MAX = env.int("SEARCH_FREQUENT_WORDS_MAX", default=2_000)
+# ...and at most this many matches in all (12 bytes each in the database: 120 MB).
+SEARCH_FREQUENT_MATCHES_MAX = env.int("SEARCH_FREQUENT_MATCHES_MAX", default=10_000_000)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
