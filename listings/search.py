@@ -14,6 +14,8 @@ query, a student with an institution adds one (the organizations it blocked)."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -25,7 +27,7 @@ import numpy as np
 import psycopg
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, TextField
 from django.db.models.functions import Cast, Length
 from django.utils import timezone
@@ -38,6 +40,8 @@ from .facets import DURATION_BUCKETS, HOURS_BUCKETS
 from .matches import CHANGED_SQL, REFRESH_AFTER, Kept, kept_matches, merged
 from .models import Field, KeptMatch, Listing, SearchDocument, SearchTerm
 from .timezones import overlap_hours, parse_work_window, valid_zone, viewer_today
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 CONFIG = "english"
@@ -590,7 +594,8 @@ def keep_frequent_matches(*, minimum: int | None = None, most: int | None = None
     try:
         return _keep_frequent_matches(_frequent_words(minimum, most, budget))
     finally:
-        with connection.cursor() as cursor:
+        # A broken connection ends its session, and the lock with it: its error is the one to see.
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [KEEP_LOCK])
 
 
@@ -643,8 +648,10 @@ def _keep_frequent_matches(words: list[str]) -> Keeping:
             cursor.execute(f"SET LOCAL random_page_cost = {TEXT_RANDOM_PAGE_COST}")
             cursor.execute(KEEP_SQL, [query])
             (written,) = cursor.fetchone()
-        if written != query:  # the key a search looks up is the tsquery's own text
-            raise RuntimeError(f"kept matches stored under {written!r} for the word {query!r}")
+            if written != query:  # a search looks its query's own tsquery text up: never found
+                logger.error("Matches of %s would be kept under %s: not kept", query, written)
+                transaction.set_rollback(True)
+                continue
         kept += 1
     return Keeping(kept=kept, fresh=fresh, dropped=dropped)
 

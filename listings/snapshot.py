@@ -444,15 +444,18 @@ def count(
 
     countable_mask = rest if in_scalar is None else _narrowed(rest, in_scalar)
     countable = _positions(countable_mask)
-    result_mask = countable_mask if in_country is None else _narrowed(countable_mask, in_country)
-    result = np.arange(len(columns)) if result_mask is None else np.flatnonzero(result_mask)
+    if in_country is None:
+        result_mask, in_result = countable_mask, countable
+    else:
+        result_mask = _narrowed(countable_mask, in_country)
+        in_result = _positions(result_mask)
     return Counted(
         rows=rows,
         arrays={
             "country": codes.countries.per_value(np.bincount(columns.countries[countable])),
-            "skill": codes.skills.per_value(np.bincount(columns.skills[_positions(result_mask)])),
+            "skill": codes.skills.per_value(np.bincount(columns.skills[in_result])),
         },
-        result=result,
+        result=np.arange(len(columns)) if result_mask is None else in_result,
     )
 
 

@@ -17,11 +17,11 @@ import threading
 import time
 
 _lock = threading.Lock()
-_last = 0.0
+_last = float("-inf")  # monotonic time of the last release (none yet)
 
 
 def release_freed_memory() -> bool:
-    """Return the free pages of every arena to the system now. Whether glibc did it."""
+    """Return the free pages of every arena to the system now. Whether glibc was there to ask."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
         return True

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             "DELETE FROM listings_keptmatch",
             # Undone last, once the two columns are back: stored uncompressed as 0015 made them.
             reverse_sql=(
-                "DELETE FROM listings_keptmatch; ALTER TABLE listings_keptmatch"
+                "ALTER TABLE listings_keptmatch"
                 " ALTER COLUMN ids SET STORAGE EXTERNAL, ALTER COLUMN ranks SET STORAGE EXTERNAL"
             ),
         ),
@@ -24,6 +24,7 @@ class Migration(migrations.Migration):
         migrations.AddField(model_name="keptmatch", name="packed", field=models.BinaryField(default=b""), preserve_default=False),
         migrations.RunSQL(
             "ALTER TABLE listings_keptmatch ALTER COLUMN packed SET STORAGE EXTERNAL",
-            reverse_sql=migrations.RunSQL.noop,
+            # Undone first: the rows go before the two columns come back without a default.
+            reverse_sql="DELETE FROM listings_keptmatch",
         ),
     ]

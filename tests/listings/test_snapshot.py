@@ -136,11 +136,17 @@ def test_the_first_keys_of_a_page_are_those_a_stable_sort_gives_even_with_many_t
         assert snapshot.first(keys, count).tolist() == np.argsort(keys, kind="stable")[:count].tolist()
 
 
-def _counted_with_masks(columns, codes, *, keys, posted_since, only, country):
+def _counted_with_masks(columns, codes, *, keys, posted_since, since, only, country, skills, blocked):
     """What snapshot.count returns, computed the plain way (boolean masks throughout)."""
     rest = np.isin(columns.id, only) if only is not None else np.ones(len(columns), dtype=bool)
+    if skills:
+        rest &= codes.skills.table(set(skills).issubset)[columns.skills]
+    if blocked:
+        rest &= ~np.isin(columns.organization, blocked)
     in_country = codes.countries.table(country)[columns.countries] if country is not None else None
-    in_scalar = np.isin(columns.facet_key, keys) if keys is not None else None
+    in_scalar = np.isin(columns.facet_key, keys) if keys is not None else np.ones(len(columns), dtype=bool)
+    if since is not None:
+        in_scalar &= columns.published >= snapshot.micros(since)
     grouped = rest if in_country is None else rest & in_country
     n = np.bincount(columns.facet_key[grouped], minlength=snapshot.KEY_SPACE)
     periods = [
@@ -150,7 +156,7 @@ def _counted_with_masks(columns, codes, *, keys, posted_since, only, country):
         for t in posted_since
     ]
     present = np.flatnonzero(n)
-    countable = rest if in_scalar is None else rest & in_scalar
+    countable = rest & in_scalar
     result = countable if in_country is None else countable & in_country
     return (
         np.column_stack([present, n[present], *(p[present] for p in periods)]),
@@ -168,11 +174,11 @@ def test_counts_read_by_position_equal_counts_read_by_mask():
     countries = [codes.countries.code(text) for text in ("[]", '["US"]', '["DE", "US"]', '["FR"]')]
     skills = [codes.skills.code(text) for text in ("[]", '["Python"]', '["Python", "SQL"]', '["Figma"]')]
     now = datetime(2026, 11, 30, tzinfo=UTC)
-    for _ in range(50):
-        n = int(rng.integers(0, 300))
-        published = np.sort(rng.integers(0, 40 * 86_400, n))[::-1] * 1_000_000 + snapshot.micros(
-            now - timedelta(days=40)
-        )
+    day = 86_400_000_000
+    for case in range(300):
+        n = 0 if case % 10 == 0 else int(rng.integers(1, 300))  # an empty copy now and then
+        # Whole days: many listings posted at the same moment, some exactly at a period's start.
+        published = np.sort(rng.integers(0, 40, n))[::-1] * day + snapshot.micros(now - timedelta(days=40))
         columns = snapshot.Columns(
             id=np.arange(n, dtype=np.int64) + 1,
             facet_key=rng.integers(0, 40, n).astype(np.int16),
@@ -184,28 +190,40 @@ def test_counts_read_by_position_equal_counts_read_by_mask():
             deadline=np.full(n, np.inf),
             pay=np.full(n, np.nan),
         )
+        chance = rng.random(6)
         only = (
-            np.sort(rng.choice(np.arange(1, n + 1), int(rng.integers(0, n + 1)), replace=False))
-            if n and rng.random() < 0.7
+            np.sort(rng.choice(np.arange(1, 400), int(rng.integers(0, 200)), replace=False))
+            if chance[0] < 0.5
             else None
         )
-        keys = sorted(set(rng.integers(0, 40, 8).tolist())) if rng.random() < 0.5 else None
-        country = (lambda members: not members or "US" in members) if rng.random() < 0.5 else None
+        keys = sorted(set(rng.integers(0, 40, 8).tolist())) if chance[1] < 0.4 else None
+        country = (lambda members: not members or "US" in members) if chance[2] < 0.4 else None
+        since = now - timedelta(days=int(rng.integers(0, 41))) if chance[3] < 0.3 else None
+        wanted = ["Python"] if chance[4] < 0.3 else []
+        blocked = sorted(set(rng.integers(0, 5, 2).tolist())) if chance[5] < 0.3 else []
         posted_since = [now - timedelta(days=d) for d in (1, 7, 30)]
         counted = snapshot.count(
             columns,
             codes,
             keys=keys,
             posted_since=posted_since,
-            since=None,
+            since=since,
             country=country,
-            skills=[],
+            skills=wanted,
             windows=None,
-            blocked=[],
+            blocked=blocked,
             only=only,
         )
         rows, by_country, by_skill, result = _counted_with_masks(
-            columns, codes, keys=keys, posted_since=posted_since, only=only, country=country
+            columns,
+            codes,
+            keys=keys,
+            posted_since=posted_since,
+            since=since,
+            only=only,
+            country=country,
+            skills=wanted,
+            blocked=blocked,
         )
         assert np.array_equal(counted.rows, rows)
         assert counted.arrays == {"country": by_country, "skill": by_skill}
