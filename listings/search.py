@@ -406,6 +406,16 @@ def country_test(params: Params):
 TEXT_RANDOM_PAGE_COST = 1.1
 
 
+@contextlib.contextmanager
+def _text_transaction(*, savepoint: bool = True):
+    """A transaction whose queries read the search documents with random_page_cost priced as the
+    cached reads they are (above); the setting ends with the transaction."""
+    with transaction.atomic(savepoint=savepoint):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL random_page_cost = {TEXT_RANDOM_PAGE_COST}")
+        yield
+
+
 def _packed(buffer, dtype: str) -> np.ndarray:
     return np.frombuffer(bytes(buffer or b""), dtype=dtype)
 
@@ -490,9 +500,7 @@ def _match(sql: str, sql_params, packing: str, *, kept_sql: str | None = None, k
             f" FROM k UNION ALL {matched} WHERE NOT EXISTS (SELECT 1 FROM k)"
         )
         sql_params = (*kept_params, *sql_params)
-    with transaction.atomic(savepoint=False):
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL random_page_cost = {TEXT_RANDOM_PAGE_COST}")
+    with _text_transaction(savepoint=False):
         return _binary_rows(matched, sql_params)
 
 
@@ -644,8 +652,7 @@ def _keep_frequent_matches(words: list[str]) -> Keeping:
         if since is not None and not stale[since]:
             fresh += 1
             continue
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL random_page_cost = {TEXT_RANDOM_PAGE_COST}")
+        with _text_transaction(), connection.cursor() as cursor:
             cursor.execute(KEEP_SQL, [query])
             (written,) = cursor.fetchone()
             if written != query:  # a search looks its query's own tsquery text up: never found
@@ -665,12 +672,10 @@ def ranks(ids: np.ndarray, query: SearchQuery) -> np.ndarray:
         .values_list("listing_id", "rank")
     )
     sql, sql_params = ranked.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT string_agg(int8send(m.listing_id), ''), string_agg(float4send(m.rank), '') FROM ({sql}) m",  # noqa: S608
-            sql_params,
-        )
-        packed_ids, packed_ranks = cursor.fetchone()
+    ((packed_ids, packed_ranks),) = _binary_rows(
+        f"SELECT string_agg(int8send(m.listing_id), ''), string_agg(float4send(m.rank), '') FROM ({sql}) m",  # noqa: S608
+        sql_params,
+    )
     found_ids = _packed(packed_ids, ">i8").astype(np.int64)
     found_ranks = _packed(packed_ranks, ">f4").astype(np.float64)
     order = np.argsort(found_ids)
